@@ -1,0 +1,244 @@
+"""The `silicon-shield` command (also `python -m game`).
+
+This module only parses arguments, calls into the packages and prints; a user's mistake
+becomes a one-line message (or `file:line:col` lines) and a non-zero exit, never a
+traceback. Exit codes: 0 success, 1 errors in rule/decision files or in a run, 2 a
+wrong command-line value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from game.errors import GameError, ParameterError, RulesetError
+
+__all__ = ["main"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed of 0 or more, got {value}")
+    return value
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="silicon-shield",
+        description="Silicon Shield: a strategy game of the US–Taiwan technology alliance.",
+    )
+    from game import __version__
+
+    parser.add_argument("--version", action="version", version=f"silicon-shield {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="play one game headless and print a summary")
+    run.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or a scenario .yaml file")
+    run.add_argument("--rules", metavar="DIR", type=Path, help="ruleset folder (default: rules/)")
+    run.add_argument("--turns", type=_positive_int, metavar="N", help="number of turns")
+    run.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
+    run.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
+                     dest="assignments", help="set a scenario parameter (repeatable)")  # fmt: skip
+    run.add_argument("--decisions", type=Path, metavar="FILE", help="scripted decisions (YAML)")
+    run.add_argument("--out", type=Path, metavar="FILE", help="per-turn metrics, .csv or .parquet")
+    run.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    validate = sub.add_parser("validate", help="check a ruleset; exit 1 listing every error")
+    validate.add_argument("rules", nargs="?", type=Path, metavar="DIR", help="ruleset folder")
+    validate.add_argument(
+        "--decisions", type=Path, metavar="FILE", help="also check a decisions file"
+    )
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
+
+    docs = sub.add_parser("docs", help="print a Markdown reference of the ruleset")
+    docs.add_argument("--rules", metavar="DIR", type=Path, help="ruleset folder (default: rules/)")
+    docs.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
+
+    bench = sub.add_parser("bench", help="measure this machine's performance figures")
+    bench.add_argument("--rules", metavar="DIR", type=Path, help="ruleset folder (default: rules/)")
+    bench.add_argument("--repeat", type=_positive_int, default=10, metavar="N", help="repetitions")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
+    }  # fmt: skip
+    try:
+        return handlers[args.command](args)
+    except RulesetError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        print(f"{len(exc.diagnostics)} error(s)", file=sys.stderr)
+        return 1
+    except ParameterError as exc:
+        print(f"silicon-shield {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except GameError as exc:
+        print(f"silicon-shield {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _rules_dir(path: Path | None) -> Path:
+    from game.sim import DEFAULT_RULES
+
+    return path if path is not None else DEFAULT_RULES
+
+
+def _run(args: argparse.Namespace) -> int:
+    from game.research import RunSpec, run_one, write_table
+
+    params: dict[str, Any] = {}
+    for name, value in args.assignments:
+        try:
+            params[name] = float(value)
+        except ValueError:
+            raise ParameterError(name, f"--set {name}: {value!r} is not a number") from None
+    spec = RunSpec(
+        rules=str(args.rules) if args.rules else None,
+        scenario=args.scenario,
+        turns=args.turns,
+        parameters=params,
+        decisions=str(args.decisions) if args.decisions else None,
+    )
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".parquet"):
+        raise ParameterError("--out", f"--out must end in .csv or .parquet, got {str(args.out)!r}")
+    progress, close = _progress_bar(spec)
+    try:
+        result = run_one(spec, args.seed, progress)
+    except ParameterError as exc:
+        if exc.name in params:
+            raise ParameterError(exc.name, f"--set {exc}") from None
+        raise
+    finally:
+        close()
+    if args.out is not None:
+        write_table(args.out, result.columns, result.rows)
+    if args.json:
+        print(json.dumps(result.summary, indent=2))
+    else:
+        print(_readable(result))
+    return 0
+
+
+def _progress_bar(spec: Any) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    """A tqdm bar on stderr when stdout is a terminal; otherwise nothing."""
+    if not sys.stdout.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=spec.turns, unit="turn", file=sys.stderr, leave=False, desc="playing")
+
+    def update(turn: int) -> None:
+        bar.update(turn - bar.n)
+
+    return update, bar.close
+
+
+def _readable(result: Any) -> str:
+    summary = result.summary
+    first = dict(zip(result.columns, result.rows[0], strict=True))
+    lines = [
+        f"Silicon Shield — scenario {summary['scenario']}, seed {summary['seed']}, "
+        f"{summary['turns']} turns from {summary['start']}",
+        "",
+        f"{'metric':28} {'start':>10} {'end':>10}",
+    ]
+    for name, value in summary["final"].items():
+        lines.append(f"{name:28} {first[name]:>10.3f} {value:>10.3f}")
+    lines += ["", "scores: " + ", ".join(f"{n} {s:.1f}" for n, s in summary["scores"].items())]
+    events = summary["events"]
+    lines.append(
+        "events: "
+        + (", ".join(f"{e['id']} (turn {e['turn']})" for e in events) if events else "none")
+    )
+    lines.append(f"ruleset {summary['ruleset_hash']}")
+    return "\n".join(lines)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from game.ruleset import load_decisions, load_ruleset
+
+    folder = _rules_dir(args.rules)
+    ruleset = load_ruleset(folder)
+    counts = ruleset.counts
+    print(
+        f"{folder}: ok — {len(ruleset.files)} files, {counts['rules']} rules, "
+        f"{counts['actions']} actions, {counts['events']} events, {counts['metrics']} metrics, "
+        f"{counts['parameters']} parameters, {counts['scenarios']} scenarios"
+    )
+    if args.decisions is not None:
+        lines = load_decisions(args.decisions, ruleset)
+        print(f"{args.decisions}: ok — {len(lines)} decision lines")
+    return 0
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        print(text)
+        return
+    from game.research import write_atomic
+
+    write_atomic(out, (text + "\n").encode())
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from game.ruleset import RuleFile
+
+    schema = RuleFile.model_json_schema()
+    schema["title"] = "Silicon Shield rule file"
+    _emit(json.dumps(schema, indent=2), args.out)
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from game.ruleset import load_ruleset
+    from game.ruleset._reference import reference
+
+    _emit(reference(load_ruleset(_rules_dir(args.rules))), args.out)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from game.research._bench import format_figures, measure
+
+    figures = measure(_rules_dir(args.rules), args.repeat)
+    print(json.dumps(figures, indent=2) if args.json else format_figures(figures))
+    return 0

@@ -1,0 +1,73 @@
+"""One headless game as a pure function: `run_one(spec, seed) -> RunResult`.
+
+A `RunSpec` is plain, picklable data, so a process pool or a Dask cluster can ship it
+anywhere; the worker loads the ruleset (cached per process) and plays the game.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.ruleset import load_ruleset, load_scenario_file
+from game.sim import DEFAULT_RULES, GeoModel
+
+__all__ = ["RunResult", "RunSpec", "run_one"]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What to run: ruleset folder, scenario (id or .yaml file), length, parameters, decisions."""
+
+    rules: str | None = None
+    scenario: str | None = None
+    turns: int | None = None
+    parameters: dict[str, float] = field(default_factory=dict)
+    decisions: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one game: the JSON summary and the per-turn metrics."""
+
+    summary: dict[str, Any]
+    columns: list[str]
+    rows: list[list[float]]
+
+
+def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = None) -> RunResult:
+    """Play one game headless.
+
+    Args:
+        spec: what to run.
+        seed: the random seed.
+        progress: called with the turn number after each turn.
+
+    Returns:
+        The summary and the per-turn metrics (row 0 is the state before turn 1).
+
+    Raises:
+        GameError: for bad rules, parameters or decisions.
+    """
+    scenario: Any = spec.scenario
+    if scenario and scenario.endswith((".yaml", ".yml")):
+        ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
+        scenario = load_scenario_file(scenario, ruleset)
+    model = GeoModel(
+        seed=seed,
+        scenario=scenario,
+        rules=Path(spec.rules) if spec.rules else None,
+        decisions=spec.decisions,
+        turns=spec.turns,
+        **spec.parameters,
+    )
+    model.run(progress)
+    table = model.datacollector.get_model_vars_dataframe()
+    columns = ["turn", "year", "quarter", *table.columns]
+    rows = []
+    for turn, values in enumerate(table.itertuples(index=False)):
+        index = model.start_quarter - 1 + max(turn, 1) - 1
+        rows.append([turn, model.start_year + index // 4, index % 4 + 1, *values])
+    return RunResult(model.summary(), columns, rows)

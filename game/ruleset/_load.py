@@ -1,0 +1,757 @@
+"""Load a ruleset folder: parse every file, check it, merge, resolve and compile.
+
+Problems are collected as `Diagnostic`s with file, line and column, and raised once as a
+`RulesetError` holding all of them.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from game.errors import Diagnostic, RulesetError, clip_text
+from game.ruleset._compiled import (
+    CompiledAction,
+    CompiledBot,
+    CompiledEffect,
+    CompiledEvent,
+    CompiledMetric,
+    CompiledPolicy,
+    CompiledRule,
+    Ruleset,
+)
+from game.ruleset._expr import (
+    FUNCTIONS,
+    NUMBER,
+    ExprError,
+    Expression,
+    Namespace,
+    Scope,
+    compile_expression,
+    compile_template,
+    did_you_mean,
+)
+from game.ruleset._schema import SECTIONS, Effect, GameSpec, RuleFile
+from game.ruleset._yaml import Path_, YamlDoc, read_yaml
+
+__all__ = ["RESERVED_NAMES", "load_decisions", "load_ruleset", "load_scenario_file"]
+
+RESERVED_NAMES = {
+    "id", "name", "home", "tags", "model", "unique_id", "pos", "random", "rng", "remove",
+    "step", "advance", "kind", "spec", "self", "target", "world", "turn", "year", "quarter",
+    "true", "false", "budget", *FUNCTIONS,
+}  # fmt: skip
+_ENTITY_SECTIONS = {"nations": "nation", "firms": "firm", "agencies": "agency"}
+_SCOPES = {"world": None, "nations": "nation", "firms": "firm", "agencies": "agency"}
+
+
+def load_ruleset(root: str | Path) -> Ruleset:
+    """Load, check and compile the ruleset in folder `root` (or a single YAML file).
+
+    Loading the same unchanged files again returns the cached, immutable result.
+
+    Raises:
+        RulesetError: listing every problem found, each with file, line and column.
+    """
+    root = Path(root)
+    files = _rule_files(root)
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _load_cached(root.resolve(), stamp)
+
+
+def _rule_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root.resolve()]
+    if not root.is_dir():
+        raise RulesetError([Diagnostic(str(root), 1, 1, "no such ruleset folder or file")])
+    found = root.resolve().rglob("*.y*ml")
+    files = sorted(p for p in found if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise RulesetError([Diagnostic(str(root), 1, 1, "no .yaml files in this folder")])
+    return files
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(root: Path, stamp: tuple[tuple[str, int, int], ...]) -> Ruleset:
+    return _Loader(root, [Path(s[0]) for s in stamp]).load()
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _Loader:
+    """One loading pass; holds the diagnostics and where every merged item came from."""
+
+    def __init__(self, root: Path, files: list[Path]):
+        self.root = root
+        self.files = files
+        self.diags: list[Diagnostic] = []
+        self.origin: dict[tuple[str, ...], tuple[YamlDoc, Path_]] = {}
+        self.ns = Namespace()
+
+    # Reporting ---------------------------------------------------------------------
+    def error(self, doc: YamlDoc, path: Path_, message: str, *, key: bool = False) -> None:
+        pos = doc.pos(path, key=key)
+        self.diags.append(Diagnostic(doc.file, pos.line, pos.col, message))
+
+    def at(self, ref: tuple[str, ...], sub: Path_, message: str, *, key: bool = False) -> None:
+        doc, path = self.origin[ref]
+        self.error(doc, (*path, *sub), message, key=key)
+
+    def where(self, ref: tuple[str, ...], sub: Path_ = ()) -> str:
+        doc, path = self.origin[ref]
+        pos = doc.pos((*path, *sub))
+        return f"{doc.file}:{pos.line}:{pos.col}"
+
+    def expr(
+        self, ref: tuple[str, ...], sub: Path_, source: str, scope: Scope, want: str | None = NUMBER
+    ) -> Expression | None:
+        """Compile an expression, reporting problems at the column inside the YAML string."""
+        try:
+            return compile_expression(source, self.ns, scope, want)
+        except ExprError as exc:
+            self._expr_error(ref, sub, exc)
+            return None
+
+    def _expr_error(self, ref: tuple[str, ...], sub: Path_, exc: ExprError) -> None:
+        doc, path = self.origin[ref]
+        pos = doc.pos((*path, *sub))
+        col = pos.col
+        if pos.style in (None, "", "'", '"'):
+            col += exc.col + (1 if pos.style in ("'", '"') else 0)
+        self.diags.append(Diagnostic(doc.file, pos.line, col, exc.message))
+
+    # Passes ------------------------------------------------------------------------
+    def load(self) -> Ruleset:
+        merged: dict[str, Any] = {s: {} for s in SECTIONS}
+        attributes: dict[str, dict[str, Any]] = {
+            k: {} for k in ("world", "nation", "firm", "agency")
+        }
+        game: GameSpec | None = None
+        game_doc: YamlDoc | None = None
+        digest = hashlib.sha256()
+        names = []
+        for path in self.files:
+            shown = _display(path)
+            names.append(shown)
+            relative = path.name if path == self.root else path.relative_to(self.root).as_posix()
+            digest.update(relative.encode())
+            digest.update(path.read_bytes() if path.stat().st_size < 10_000_000 else b"")
+            doc = read_yaml(path, shown, self.diags)
+            if doc is None:
+                continue
+            spec = self._validate(doc)
+            if spec is None:
+                continue
+            if spec.game is not None:
+                if game is not None and game_doc is not None:
+                    first = game_doc.pos(("game",), key=True)
+                    self.error(
+                        doc,
+                        ("game",),
+                        f"'game:' is defined twice (also at {game_doc.file}:{first.line})",
+                        key=True,
+                    )
+                else:
+                    game, game_doc = spec.game, doc
+                    self.origin[("game",)] = (doc, ("game",))
+            if spec.attributes is not None:
+                for kind, table in attributes.items():
+                    for name, attr in getattr(spec.attributes, kind).items():
+                        self._merge(
+                            doc, ("attributes", kind, name), table, name, attr, f"{kind} attribute"
+                        )
+            for section in SECTIONS:
+                if section in ("game", "attributes"):
+                    continue
+                for ident, item in getattr(spec, section).items():
+                    self._merge(
+                        doc,
+                        (section, ident),
+                        merged[section],
+                        ident,
+                        item,
+                        section[:-1].replace("_", " "),
+                    )
+        if game is None and not self.diags:
+            self.diags.append(
+                Diagnostic(
+                    str(self.root),
+                    1,
+                    1,
+                    "no file defines the 'game:' section (title, phases, budget)",
+                )
+            )
+        if self.diags or game is None:
+            raise RulesetError(self.diags)
+        ruleset = self._resolve(game, merged, attributes, tuple(names), digest.hexdigest()[:16])
+        if self.diags:
+            raise RulesetError(self.diags)
+        return ruleset
+
+    def _merge(
+        self, doc: YamlDoc, path: Path_, table: dict[str, Any], ident: str, item: Any, what: str
+    ) -> None:
+        ref = tuple(str(p) for p in path)
+        if ident in table:
+            other, opath = self.origin[ref]
+            pos = other.pos(opath, key=True)
+            self.error(
+                doc,
+                path,
+                f"duplicate {what} id {ident!r} (also at {other.file}:{pos.line}:{pos.col})",
+                key=True,
+            )
+            return
+        table[ident] = item
+        self.origin[ref] = (doc, path)
+
+    def _validate(self, doc: YamlDoc) -> RuleFile | None:
+        if not isinstance(doc.data, dict):
+            kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__}"
+            self.error(
+                doc,
+                (),
+                f"a rule file is a mapping of sections ({', '.join(SECTIONS[:4])}, …), found {kind}",
+            )
+            return None
+        try:
+            return RuleFile.model_validate(doc.data)
+        except ValidationError as exc:
+            for problem in exc.errors(include_url=False):
+                self._schema_error(doc, problem)
+            return None
+
+    def _schema_error(self, doc: YamlDoc, problem: Any) -> None:
+        loc = tuple(problem["loc"])
+        kind = problem["type"]
+        got = problem.get("input")
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+            self.error(
+                doc,
+                loc,
+                f"invalid id {clip_text(loc[-1])}: use letters, digits and '_', starting with a letter",
+                key=True,
+            )
+            return
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            what = "section" if len(loc) == 1 else "key"
+            context = f" in {_describe(loc[:-1])}" if len(loc) > 1 else ""
+            message = (
+                f"unknown {what} {clip_text(loc[-1])}{context}{did_you_mean(str(loc[-1]), allowed)}"
+            )
+            if allowed and not did_you_mean(str(loc[-1]), allowed):
+                message += f"; expected one of: {', '.join(sorted(allowed))}"
+            self.error(doc, loc, message, key=True)
+            return
+        if kind == "missing":
+            self.error(
+                doc,
+                loc[:-1],
+                f"missing required key {loc[-1]!r} in {_describe(loc[:-1])}",
+                key=True,
+            )
+            return
+        message = problem["msg"].removeprefix("Value error, ")
+        if kind == "string_pattern_mismatch":
+            message = "invalid format"
+        if kind in ("model_type", "dict_type"):
+            message = "expected a mapping (key: value lines)"
+        elif kind == "list_type":
+            message = "expected a list ('- item' lines)"
+        if not kind.startswith("value_error") and kind != "assertion_error":
+            message += f", found {clip_text(got)}"
+        self.error(doc, loc, f"{_describe(loc)}: {message}" if loc else message)
+
+    # Resolution --------------------------------------------------------------------
+    def _resolve(
+        self,
+        game: GameSpec,
+        merged: dict[str, Any],
+        attributes: dict[str, dict[str, Any]],
+        files: tuple[str, ...],
+        digest: str,
+    ) -> Ruleset:
+        ns = self.ns
+        lines = merged["investment_lines"]
+        reserved_nation = {"budget", *(f"invest_{line}" for line in lines)}
+        for kind, table in attributes.items():
+            for name in table:
+                if name in RESERVED_NAMES or (kind == "nation" and name in reserved_nation):
+                    self.at(
+                        ("attributes", kind, name),
+                        (),
+                        f"attribute name {name!r} is reserved; choose another",
+                        key=True,
+                    )
+        ns.attributes = {kind: set(table) for kind, table in attributes.items()}
+        ns.attributes["nation"] |= reserved_nation
+        ns.parameters = set(merged["parameters"])
+        for name in ns.parameters & RESERVED_NAMES:
+            self.at(
+                ("parameters", name),
+                (),
+                f"parameter name {name!r} is reserved; choose another",
+                key=True,
+            )
+        ns.ids = {kind: set(merged[section]) for section, kind in _ENTITY_SECTIONS.items()}
+        ns.actions = set(merged["actions"])
+        ns.events = set(merged["events"])
+        for section, kind in _ENTITY_SECTIONS.items():
+            for ident, spec in merged[section].items():
+                ns.tags |= set(spec.tags)
+                for attr in spec.attrs:
+                    self._known(
+                        attr,
+                        ns.attributes[kind],
+                        (section, ident),
+                        ("attrs", attr),
+                        f"{kind} attribute",
+                    )
+                if kind != "nation":
+                    self._known(
+                        spec.nation, ns.ids["nation"], (section, ident), ("nation",), "nation"
+                    )
+        phases = list(game.phases)
+        for i, phase in enumerate(phases):
+            if phase in phases[:i]:
+                self.at(("game",), ("phases", i), f"phase {phase!r} is listed twice")
+        for field in ("decision_phase", "event_phase"):
+            self._known(getattr(game, field), set(phases), ("game",), (field,), "phase")
+        budget = self.expr(("game",), ("budget",), game.budget, Scope("nation"))
+
+        nation_scope = Scope("nation")
+        rules: dict[str, list[CompiledRule]] = {p: [] for p in phases}
+        for ident, spec in merged["rules"].items():
+            ref = ("rules", ident)
+            self._known(spec.phase, set(phases), ref, ("phase",), "phase")
+            kind = _SCOPES[spec.for_each]
+            agents = None
+            if kind is None and (spec.nation or spec.tag):
+                self.at(
+                    ref,
+                    ("for_each",),
+                    "'nation:' and 'tag:' filters need for_each: nations, firms or agencies",
+                )
+            if spec.nation:
+                self._known(spec.nation, ns.ids["nation"], ref, ("nation",), "nation")
+            if spec.tag:
+                self._known(spec.tag, ns.tags, ref, ("tag",), "tag")
+            if kind is not None:
+                agents = ns.set_index(kind, spec.nation, spec.tag)
+            scope = Scope(kind)
+            when = self.expr(ref, ("when",), spec.when, scope) if spec.when else None
+            chance = self.expr(ref, ("chance",), spec.chance, scope) if spec.chance else None
+            effects = self._effects(ref, ("effects",), spec.effects, scope)
+            rules.setdefault(spec.phase, []).append(
+                CompiledRule(ident, spec, self.where(ref), agents, when, chance, effects)
+            )
+
+        actions = {}
+        for ident, spec in merged["actions"].items():
+            ref = ("actions", ident)
+            scope = Scope("nation", "nation" if spec.target == "nation" else None)
+            requires = (
+                self.expr(ref, ("requires",), spec.requires, scope) if spec.requires else None
+            )
+            extra = {}
+            if spec.proposal:
+                for name in ("on_accept", "on_reject", "on_expire"):
+                    extra[name] = self._effects(
+                        ref, ("proposal", name), getattr(spec.proposal, name), scope
+                    )
+            actions[ident] = CompiledAction(
+                ident,
+                spec,
+                self.where(ref),
+                requires,
+                self._effects(ref, ("effects",), spec.effects, scope),
+                **extra,
+            )
+
+        events = {}
+        for ident, spec in merged["events"].items():
+            ref = ("events", ident)
+            chance = self.expr(ref, ("chance",), spec.chance, Scope())
+            events[ident] = CompiledEvent(
+                ident,
+                spec,
+                self.where(ref),
+                chance,
+                self._effects(ref, ("effects",), spec.effects, Scope()),
+            )  # type: ignore[arg-type]
+
+        metrics = {}
+        for ident, spec in merged["metrics"].items():
+            expr = self.expr(("metrics", ident), ("expr",), spec.expr, Scope())
+            metrics[ident] = CompiledMetric(ident, spec, expr)  # type: ignore[arg-type]
+
+        for ident, spec in merged["objectives"].items():
+            ref = ("objectives", ident)
+            self._known(ident, ns.ids["nation"], ref, (), "nation", key=True)
+            for i, term in enumerate(spec.terms):
+                self._known(term.metric, set(metrics), ref, ("terms", i, "metric"), "metric")
+
+        bots = {}
+        for ident, spec in merged["bots"].items():
+            ref = ("bots", ident)
+            self._known(ident, ns.ids["nation"], ref, (), "nation", key=True)
+            self._invest(ref, ("invest",), spec.invest, lines)
+            policies = []
+            for i, pol in enumerate(spec.policies):
+                when = self.expr(ref, ("policies", i, "when"), pol.when, nation_scope)
+                if pol.invest:
+                    self._invest(ref, ("policies", i, "invest"), pol.invest, lines)
+                self._action_ref(ref, ("policies", i), pol.action, pol.target, actions)
+                policies.append(CompiledPolicy(pol.doc, when, pol.invest, pol.action, pol.target))  # type: ignore[arg-type]
+            bots[ident] = CompiledBot(ident, spec.doc, dict(spec.invest), tuple(policies))
+
+        scenarios = dict(merged["scenarios"])
+        for ident, spec in scenarios.items():
+            self._scenario(("scenarios", ident), spec, merged, lines, actions)
+        default = game.default_scenario or (next(iter(scenarios)) if scenarios else "default")
+        if game.default_scenario:
+            self._known(default, set(scenarios), ("game",), ("default_scenario",), "scenario")
+        if not scenarios:
+            from game.ruleset._schema import ScenarioSpec
+
+            scenarios["default"] = ScenarioSpec(doc="The rules' own starting values.")
+
+        ordered = {p: tuple(rules.get(p, ())) for p in phases}
+        counts = {s: len(merged[s]) for s in SECTIONS if s != "game"}
+        return Ruleset(
+            root=self.root, files=files, hash=digest, game=game, budget=budget,  # type: ignore[arg-type]
+            parameters=dict(merged["parameters"]), attributes=attributes,
+            investment_lines=dict(lines), nations=dict(merged["nations"]),
+            firms=dict(merged["firms"]), agencies=dict(merged["agencies"]), actions=actions,
+            rules=ordered, events=events, metrics=metrics, objectives=dict(merged["objectives"]),
+            bots=bots, scenarios=scenarios, agent_sets=tuple(ns.agent_sets),
+            default_scenario=default, counts=counts,
+        )  # fmt: skip
+
+    def _known(
+        self,
+        name: str,
+        options: set[str],
+        ref: tuple[str, ...],
+        sub: Path_,
+        what: str,
+        *,
+        key: bool = False,
+    ) -> bool:
+        if name in options:
+            return True
+        self.at(ref, sub, f"unknown {what} {clip_text(name)}{did_you_mean(name, options)}", key=key)
+        return False
+
+    def _invest(
+        self, ref: tuple[str, ...], sub: Path_, split: dict[str, float], lines: dict[str, Any]
+    ) -> None:
+        for line in split:
+            self._known(line, set(lines), ref, (*sub, line), "investment line", key=True)
+        if sum(split.values()) > 1.0 + 1e-9:
+            self.at(
+                ref,
+                sub,
+                f"investment shares add up to {sum(split.values()):.2f}; they may add up to at most 1",
+            )
+
+    def _action_ref(
+        self,
+        ref: tuple[str, ...],
+        sub: Path_,
+        action: str | None,
+        target: str | None,
+        actions: dict[str, CompiledAction],
+    ) -> None:
+        if target is not None:
+            self._known(target, self.ns.ids["nation"], ref, (*sub, "target"), "nation")
+        if action is None:
+            if target is not None:
+                self.at(ref, (*sub, "target"), "'target:' is only used with 'action:'")
+            return
+        if not self._known(action, set(actions), ref, (*sub, "action"), "action"):
+            return
+        needs = actions[action].spec.target == "nation"
+        if needs and target is None:
+            self.at(ref, (*sub, "action"), f"action {action!r} needs 'target:' (a nation id)")
+        if not needs and target is not None:
+            self.at(ref, (*sub, "target"), f"action {action!r} takes no target")
+
+    def _scenario(
+        self,
+        ref: tuple[str, ...],
+        spec: Any,
+        merged: dict[str, Any],
+        lines: dict[str, Any],
+        actions: dict[str, CompiledAction],
+    ) -> None:
+        params = merged["parameters"]
+        for name, value in spec.parameters.items():
+            if self._known(name, set(params), ref, ("parameters", name), "parameter", key=True):
+                p = params[name]
+                if not p.min <= value <= p.max:
+                    self.at(
+                        ref,
+                        ("parameters", name),
+                        f"{name} = {value} is outside its range [{p.min}, {p.max}]",
+                    )
+        for name in spec.world:
+            self._known(
+                name, self.ns.attributes["world"], ref, ("world", name), "world attribute", key=True
+            )
+        for section, kind in (("nations", "nation"), ("firms", "firm")):
+            for ident, values in getattr(spec, section).items():
+                if self._known(ident, self.ns.ids[kind], ref, (section, ident), kind, key=True):
+                    for name in values:
+                        self._known(
+                            name,
+                            self.ns.attributes[kind],
+                            ref,
+                            (section, ident, name),
+                            f"{kind} attribute",
+                            key=True,
+                        )
+        for nation in spec.seats:
+            self._known(nation, self.ns.ids["nation"], ref, ("seats", nation), "nation", key=True)
+        for i, line in enumerate(spec.decisions):
+            self.check_decision(ref, ("decisions", i), line, lines, actions)
+
+    def check_decision(
+        self,
+        ref: tuple[str, ...],
+        sub: Path_,
+        line: Any,
+        lines: dict[str, Any],
+        actions: dict[str, CompiledAction],
+    ) -> None:
+        """Check one decision line's references (nation, lines, action, target, event)."""
+        if line.event:
+            self._known(line.event, self.ns.events, ref, (*sub, "event"), "event")
+            return
+        self._known(line.nation, self.ns.ids["nation"], ref, (*sub, "nation"), "nation")
+        if line.invest:
+            self._invest(ref, (*sub, "invest"), line.invest, lines)
+        self._action_ref(ref, sub, line.action, line.target, actions)
+
+    def _effects(
+        self, ref: tuple[str, ...], sub: Path_, effects: list[Effect], scope: Scope
+    ) -> tuple[CompiledEffect, ...]:
+        out = []
+        for i, effect in enumerate(effects):
+            at = (*sub, i)
+            verb = effect.verb
+            where = self.where(ref, at)
+            if verb == "fire":
+                self._known(effect.fire, self.ns.events, ref, (*at, "fire"), "event")  # type: ignore[arg-type]
+                out.append(CompiledEffect("fire", where, f"fire {effect.fire}", event=effect.fire))  # type: ignore[arg-type]
+                continue
+            if verb == "news":
+                try:
+                    render = compile_template(effect.news, self.ns, scope)  # type: ignore[arg-type]
+                except ExprError as exc:
+                    self._expr_error(ref, (*at, "news"), exc)
+                    continue
+                out.append(CompiledEffect("news", where, effect.news, news=render))  # type: ignore[arg-type]
+                continue
+            target_text = getattr(effect, verb)
+            obj = self._target(ref, (*at, verb), target_text, scope)
+            value = self.expr(ref, (*at, "value"), effect.value, scope) if effect.value else None
+            low = self.expr(ref, (*at, "min"), effect.min, scope) if effect.min else None
+            high = self.expr(ref, (*at, "max"), effect.max, scope) if effect.max else None
+            if obj is not None:
+                out.append(
+                    CompiledEffect(
+                        verb,
+                        where,
+                        f"{verb} {target_text}",
+                        obj=obj[0],
+                        attr=obj[1],
+                        value=value,
+                        low=low,
+                        high=high,
+                    )
+                )
+        return tuple(out)
+
+    def _target(
+        self, ref: tuple[str, ...], sub: Path_, text: str, scope: Scope
+    ) -> tuple[Expression, str] | None:
+        """Compile an effect's target such as `world.tension` into (object expression, attr)."""
+        full = self.expr(ref, sub, text, scope)
+        if full is None:
+            return None
+        body = ast.parse(text.strip(), mode="eval").body
+        if not isinstance(body, ast.Attribute):
+            self._expr_error(
+                ref,
+                sub,
+                ExprError("a target is an attribute such as world.strait_tension or self.capacity"),
+            )
+            return None
+        if body.attr in ("id", "name", "home"):
+            self._expr_error(
+                ref,
+                sub,
+                ExprError(
+                    f"{body.attr!r} cannot be changed by rules",
+                    body.end_col_offset - len(body.attr),
+                ),
+            )  # type: ignore[operator]
+            return None
+        obj_text = text.strip()[: body.value.end_col_offset]
+        obj = self.expr(ref, sub, obj_text, scope, want=None)
+        return (obj, body.attr) if obj is not None else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated/Optional wrappers down to a model class, dict or list type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, type(int | None)):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> set[str]:
+    """The keys allowed in the mapping at `loc` of a rule file (for 'did you mean')."""
+    current: Any = RuleFile
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return set()
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        elif typing.get_origin(current) is list:
+            current = typing.get_args(current)[0]
+        else:
+            return set()
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return set(current.model_fields)
+    return set()
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    """Name a place in a file for messages: ('rules', 'x', 'effects', 0) -> rules.x.effects[0]."""
+    if not loc:
+        return "the file"
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    return text
+
+
+def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
+    """Read a decisions file (a YAML list of decision lines) and check it against `ruleset`.
+
+    Returns:
+        The decision lines, as `DecisionLine` specs.
+
+    Raises:
+        RulesetError: with the position of every problem.
+    """
+    from game.ruleset._schema import DecisionLine
+
+    path = Path(path)
+    loader = _checker_for(path, ruleset)
+    shown = _display(path)
+    if not path.is_file():
+        raise RulesetError([Diagnostic(shown, 1, 1, "no such decisions file")])
+    doc = read_yaml(path, shown, loader.diags)
+    if doc is None:
+        raise RulesetError(loader.diags)
+    if doc.data in ({}, None):
+        return []
+    if not isinstance(doc.data, list):
+        loader.error(
+            doc,
+            (),
+            "a decisions file is a list of lines such as '- {turn: 1, nation: US, action: ...}'",
+        )
+        raise RulesetError(loader.diags)
+    loader.origin[("decisions",)] = (doc, ())
+    lines = []
+    for i, item in enumerate(doc.data):
+        try:
+            line = DecisionLine.model_validate(item)
+        except ValidationError as exc:
+            for problem in exc.errors(include_url=False):
+                loader._schema_error(doc, {**problem, "loc": (i, *problem["loc"])})
+            continue
+        loader.check_decision(("decisions",), (i,), line, ruleset.investment_lines, ruleset.actions)
+        lines.append(line)
+    if loader.diags:
+        raise RulesetError(loader.diags)
+    return lines
+
+
+def _checker_for(path: Path, ruleset: Ruleset) -> _Loader:
+    """A loader primed with a loaded ruleset's names, to check files that refer to it."""
+    loader = _Loader(path.parent, [path])
+    ns = loader.ns
+    ns.ids = {
+        "nation": set(ruleset.nations),
+        "firm": set(ruleset.firms),
+        "agency": set(ruleset.agencies),
+    }
+    ns.events = set(ruleset.events)
+    ns.actions = set(ruleset.actions)
+    ns.parameters = set(ruleset.parameters)
+    ns.attributes = {kind: set(table) for kind, table in ruleset.attributes.items()}
+    return loader
+
+
+def load_scenario_file(path: str | Path, ruleset: Ruleset) -> Any:
+    """Read a scenario from its own YAML file (the keys of one `scenarios:` entry).
+
+    Returns:
+        The `ScenarioSpec`.
+
+    Raises:
+        RulesetError: with the position of every problem.
+    """
+    from game.ruleset._schema import ScenarioSpec
+
+    path = Path(path)
+    shown = _display(path)
+    if not path.is_file():
+        raise RulesetError([Diagnostic(shown, 1, 1, "no such scenario file")])
+    loader = _checker_for(path, ruleset)
+    doc = read_yaml(path, shown, loader.diags)
+    if doc is None:
+        raise RulesetError(loader.diags)
+    if not isinstance(doc.data, dict):
+        loader.error(doc, (), "a scenario file is a mapping (doc:, turns:, parameters:, …)")
+        raise RulesetError(loader.diags)
+    try:
+        spec = ScenarioSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        for problem in exc.errors(include_url=False):
+            loader._schema_error(doc, problem)
+        raise RulesetError(loader.diags) from None
+    loader.origin[("scenario",)] = (doc, ())
+    merged = {"parameters": ruleset.parameters}
+    loader._scenario(("scenario",), spec, merged, ruleset.investment_lines, ruleset.actions)
+    if loader.diags:
+        raise RulesetError(loader.diags)
+    return spec

@@ -1,0 +1,293 @@
+"""Read one YAML file safely into plain data, remembering where every value came from.
+
+PyYAML's `compose` gives nodes that carry their line and column; we walk those nodes
+ourselves rather than construct Python objects, which lets us refuse every tag but the
+plain ones, catch duplicate keys (PyYAML keeps the last silently), bound alias expansion
+(billion laughs) and nesting, and keep a position for every key and value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from game.errors import Diagnostic, clip_text
+
+MAX_BYTES = 2_000_000
+MAX_VALUES = 200_000
+MAX_DEPTH = 40
+MAX_INDENT = 240
+MAX_ALIASED = 10_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a value starts in its file: 1-based line and column, and its scalar style."""
+
+    line: int
+    col: int
+    style: str | None = None
+
+
+@dataclass
+class YamlDoc:
+    """A parsed file: its data and the positions of its values and mapping keys."""
+
+    file: str
+    data: Any
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+
+    def pos(self, path: Path_, *, key: bool = False) -> Pos:
+        """Return the position of the value at `path` (or of its key), else of its nearest parent."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if not key and probe in self.keys:
+                return self.keys[probe]
+            probe = probe[:-1]
+        return self.values.get((), Pos(1, 1))
+
+
+class _UnusableFileError(Exception):
+    """Raised inside the walk once a file is beyond saving (too big, too deep)."""
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+_INTERESTING = re.compile(r"[\[\]{}'\"#]")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Find nesting deeper than PyYAML can take quickly; return its (line, col) or None.
+
+    PyYAML's scanner is quadratic in flow nesting and its composer recursive, so 20,000
+    nested brackets would take a minute; this linear pre-scan refuses them first.
+    """
+    depth = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        dashes = re.match(r"(?:-[ ]+)+", body)
+        if indent > MAX_INDENT or (dashes and dashes.group().count("-") > MAX_DEPTH):
+            return number, indent + 1
+        quote = ""
+        for match in _INTERESTING.finditer(line):
+            ch, col = match.group(), match.start()
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch if col == 0 or line[col - 1] in " [{,:" else ""
+            elif ch == "#":
+                if col == 0 or line[col - 1] == " ":
+                    break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number, col + 1
+            else:
+                depth = max(0, depth - 1)
+    return None
+
+
+def read_yaml(path: Path, display: str, diags: list[Diagnostic]) -> YamlDoc | None:
+    """Parse `path`; append every problem to `diags` and return None if it cannot be used.
+
+    Args:
+        path: the file to read.
+        display: how to name the file in messages.
+        diags: the list problems are appended to.
+
+    Returns:
+        The parsed document, or None when the file has errors that stop parsing.
+    """
+
+    def err(line: int, col: int, message: str) -> None:
+        diags.append(Diagnostic(display, line, col, message))
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        err(1, 1, f"cannot read file: {exc.strerror}")
+        return None
+    if len(raw) > MAX_BYTES:
+        err(1, 1, f"file is {len(raw):,} bytes; rule files are limited to {MAX_BYTES:,}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        err(line, col, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 text")
+        return None
+    text = text.removeprefix("\ufeff")
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        err(line, col, f"control character U+{ord(bad.group()):04X}; is this a YAML text file?")
+        return None
+    tabs = [
+        (n, len(m.group(1)) + 1)
+        for n, ln in enumerate(text.splitlines(), 1)
+        if (m := re.match(r"([ ]*)\t", ln))
+    ]
+    for line, col in tabs[:5]:
+        err(line, col, "tab character in indentation; YAML indents with spaces only")
+    if tabs:
+        return None
+    deep = _too_deep(text)
+    if deep:
+        err(*deep, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels")
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            problem = "more than one YAML document ('---'); put one document in each file"
+        err(line, col, f"YAML syntax: {problem}")
+        return None
+    except yaml.YAMLError as exc:
+        err(1, 1, f"YAML syntax: {clip_text(str(exc), 120)}")
+        return None
+    except RecursionError:
+        err(1, 1, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels")
+        return None
+    doc = YamlDoc(display, None)
+    if node is None:
+        doc.data = {}
+        return doc
+    walker = _Walker(doc, err)
+    try:
+        doc.data = walker.walk(node, (), 0)
+    except _UnusableFileError:
+        return None
+    return doc
+
+
+class _Walker:
+    """Turns composed nodes into dicts, lists and scalars, recording positions."""
+
+    def __init__(self, doc: YamlDoc, err: Any):
+        self.doc = doc
+        self.err = err
+        self.count = 0
+        self.aliased = 0
+        self.seen: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def walk(self, node: yaml.Node, path: Path_, depth: int, aliased: bool = False) -> Any:
+        self.count += 1
+        mark = node.start_mark
+        if not isinstance(node, yaml.ScalarNode):
+            aliased = aliased or id(node) in self.seen
+            self.seen.add(id(node))
+        self.aliased += aliased
+        if self.count > MAX_VALUES or self.aliased > MAX_ALIASED:
+            self.err(
+                mark.line + 1,
+                mark.column + 1,
+                "file expands to too many values (an alias bomb?); "
+                f"at most {MAX_VALUES:,} values, {MAX_ALIASED:,} through aliases",
+            )
+            raise _UnusableFileError
+        if depth > MAX_DEPTH:
+            self.err(
+                mark.line + 1,
+                mark.column + 1,
+                f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels",
+            )
+            raise _UnusableFileError
+        style = getattr(node, "style", None)
+        self.doc.values[path] = Pos(mark.line + 1, mark.column + 1, style)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth, aliased)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                return self._bad_tag(node)
+            return [
+                self.walk(item, (*path, i), depth + 1, aliased) for i, item in enumerate(node.value)
+            ]
+        if node.tag not in _PLAIN_TAGS:
+            return self._bad_tag(node)
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            self.err(mark.line + 1, mark.column + 1, f"cannot read value {clip_text(node.value)}")
+            return None
+
+    def _bad_tag(self, node: yaml.Node) -> None:
+        mark = node.start_mark
+        self.err(
+            mark.line + 1,
+            mark.column + 1,
+            f"tag {clip_text(node.tag.replace('tag:yaml.org,2002:', '!!'))} is not allowed; rule files hold plain "
+            "mappings, lists, strings, numbers and booleans",
+        )
+        return
+
+    def _mapping(
+        self, node: yaml.MappingNode, path: Path_, depth: int, aliased: bool
+    ) -> dict[str, Any] | None:
+        if node.tag != _MAP_TAG:
+            return self._bad_tag(node)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            kmark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.err(
+                    kmark.line + 1,
+                    kmark.column + 1,
+                    "a key must be a plain word, not a list or mapping",
+                )
+                continue
+            key = key_node.value
+            if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                self.err(
+                    kmark.line + 1,
+                    kmark.column + 1,
+                    "merge keys ('<<') are not supported; write the keys out",
+                )
+                continue
+            if key in out:
+                first = self.doc.keys[(*path, key)]
+                self.err(
+                    kmark.line + 1,
+                    kmark.column + 1,
+                    f"duplicate key {clip_text(key)} (first at line {first.line}); "
+                    "YAML would silently keep only the last",
+                )
+                continue
+            self.doc.keys[(*path, key)] = Pos(kmark.line + 1, kmark.column + 1)
+            out[key] = self.walk(value_node, (*path, key), depth + 1, aliased)
+        return out
