@@ -9,10 +9,13 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import re
+import types
 import typing
 from pathlib import Path
 from typing import Any
 
+import pydantic
 from pydantic import BaseModel, ValidationError
 
 from game.errors import Diagnostic, RulesetError, clip_text
@@ -37,7 +40,7 @@ from game.ruleset._expr import (
     compile_template,
     did_you_mean,
 )
-from game.ruleset._schema import SECTIONS, Effect, GameSpec, RuleFile
+from game.ruleset._schema import SECTIONS, AttributeSpec, AttributesSpec, Effect, GameSpec, RuleFile
 from game.ruleset._yaml import Path_, YamlDoc, read_yaml
 
 __all__ = ["RESERVED_NAMES", "load_decisions", "load_ruleset", "load_scenario_file"]
@@ -47,6 +50,11 @@ RESERVED_NAMES = {
     "step", "advance", "kind", "spec", "self", "target", "world", "turn", "year", "quarter",
     "true", "false", "budget", *FUNCTIONS,
 }  # fmt: skip
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_FORMATS = {
+    _ID.pattern: " (an id: letters, digits and '_', starting with a letter)",
+    r"^\d{4}Q[1-4]$": " (a quarter such as 2025Q1)",
+}
 _ENTITY_SECTIONS = {"nations": "nation", "firms": "firm", "agencies": "agency"}
 _SCOPES = {"world": None, "nations": "nation", "firms": "firm", "agencies": "agency"}
 
@@ -98,6 +106,7 @@ class _Loader:
         self.diags: list[Diagnostic] = []
         self.origin: dict[tuple[str, ...], tuple[YamlDoc, Path_]] = {}
         self.ns = Namespace()
+        self.broken: set[str] = set()
 
     # Reporting ---------------------------------------------------------------------
     def error(self, doc: YamlDoc, path: Path_, message: str, *, key: bool = False) -> None:
@@ -192,7 +201,7 @@ class _Loader:
                     "no file defines the 'game:' section (title, phases, budget)",
                 )
             )
-        if self.diags or game is None:
+        if game is None:
             raise RulesetError(self.diags)
         ruleset = self._resolve(game, merged, attributes, tuple(names), digest.hexdigest()[:16])
         if self.diags:
@@ -216,7 +225,13 @@ class _Loader:
         table[ident] = item
         self.origin[ref] = (doc, path)
 
-    def _validate(self, doc: YamlDoc) -> RuleFile | None:
+    def _validate(self, doc: YamlDoc) -> Any:
+        """Check a file section by section and item by item.
+
+        Valid items are kept even when their neighbours are broken, so one run reports
+        schema errors and reference errors alike; broken items' ids are remembered so
+        that references to them do not add a second, misleading error.
+        """
         if not isinstance(doc.data, dict):
             kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__}"
             self.error(
@@ -225,11 +240,86 @@ class _Loader:
                 f"a rule file is a mapping of sections ({', '.join(SECTIONS[:4])}, …), found {kind}",
             )
             return None
+        out: dict[str, Any] = {"game": None, "attributes": None}
+        for section, body in doc.data.items():
+            if section not in RuleFile.model_fields:
+                self._schema_error(doc, {"loc": (section,), "type": "extra_forbidden"})
+                continue
+            annotation = _unwrap(RuleFile.model_fields[section].annotation)
+            if section == "attributes":
+                out[section] = self._attributes(doc, body)
+                continue
+            if typing.get_origin(annotation) is not dict:
+                out[section] = self._check(doc, (section,), annotation, body)
+                continue
+            if not isinstance(body, dict):
+                self.error(doc, (section,), f"{section}: expected a mapping of ids to entries")
+                continue
+            model = typing.get_args(annotation)[1]
+            items = out.setdefault(section, {})
+            for ident, item in body.items():
+                if not _ID.match(ident):
+                    self.error(
+                        doc,
+                        (section, ident),
+                        f"invalid id {clip_text(ident)}: use letters, digits and '_', starting with a letter",
+                        key=True,
+                    )
+                    continue
+                checked = self._check(doc, (section, ident), model, item)
+                if checked is None:
+                    self.broken.add(ident)
+                else:
+                    items[ident] = checked
+        return types.SimpleNamespace(**{s: out.get(s, {}) for s in SECTIONS})
+
+    def _attributes(self, doc: YamlDoc, body: Any) -> Any:
+        """Check `attributes:` one declaration at a time."""
+        kinds = {kind: {} for kind in AttributesSpec.model_fields}
+        if not isinstance(body, dict):
+            self.error(
+                doc,
+                ("attributes",),
+                "attributes: expected a mapping of kinds (world, nation, firm, agency)",
+            )
+            return types.SimpleNamespace(**kinds)
+        for kind, table in body.items():
+            if kind not in kinds:
+                self._schema_error(doc, {"loc": ("attributes", kind), "type": "extra_forbidden"})
+                continue
+            if not isinstance(table, dict):
+                self.error(
+                    doc, ("attributes", kind), f"attributes.{kind}: expected a mapping of names"
+                )
+                continue
+            for name, item in table.items():
+                loc = ("attributes", kind, name)
+                if not _ID.match(name):
+                    self.error(
+                        doc,
+                        loc,
+                        f"invalid name {clip_text(name)}: use letters, digits and '_'",
+                        key=True,
+                    )
+                    continue
+                value = (
+                    {"value": item}
+                    if isinstance(item, int | float) and not isinstance(item, bool)
+                    else item
+                )
+                checked = self._check(doc, loc, AttributeSpec, value)
+                if checked is None:
+                    self.broken.add(name)
+                else:
+                    kinds[kind][name] = checked
+        return types.SimpleNamespace(**kinds)
+
+    def _check(self, doc: YamlDoc, loc: tuple[str, ...], model: Any, data: Any) -> Any:
         try:
-            return RuleFile.model_validate(doc.data)
+            return pydantic.TypeAdapter(model).validate_python(data)
         except ValidationError as exc:
             for problem in exc.errors(include_url=False):
-                self._schema_error(doc, problem)
+                self._schema_error(doc, {**problem, "loc": (*loc, *problem["loc"])})
             return None
 
     def _schema_error(self, doc: YamlDoc, problem: Any) -> None:
@@ -264,13 +354,24 @@ class _Loader:
                 key=True,
             )
             return
-        message = problem["msg"].removeprefix("Value error, ")
-        if kind == "string_pattern_mismatch":
-            message = "invalid format"
-        if kind in ("model_type", "dict_type"):
-            message = "expected a mapping (key: value lines)"
-        elif kind == "list_type":
-            message = "expected a list ('- item' lines)"
+        ctx = problem.get("ctx", {})
+        friendly = {
+            "string_pattern_mismatch": "invalid format" + _FORMATS.get(ctx.get("pattern", ""), ""),
+            "model_type": "expected a mapping (key: value lines)",
+            "dict_type": "expected a mapping (key: value lines)",
+            "list_type": "expected a list ('- item' lines)",
+            "float_type": "expected a number",
+            "int_type": "expected a whole number",
+            "string_type": "expected text",
+            "bool_type": "expected true or false",
+            "greater_than_equal": f"must be at least {ctx.get('ge')}",
+            "less_than_equal": f"must be at most {ctx.get('le')}",
+            "too_short": "must not be empty",
+            "string_too_short": "must not be empty",
+            "string_too_long": f"is longer than {ctx.get('max_length')} characters",
+            "literal_error": f"expected one of {ctx.get('expected')}",
+        }
+        message = friendly.get(kind, problem.get("msg", "").removeprefix("Value error, "))
         if not kind.startswith("value_error") and kind != "assertion_error":
             message += f", found {clip_text(got)}"
         self.error(doc, loc, f"{_describe(loc)}: {message}" if loc else message)
@@ -296,19 +397,22 @@ class _Loader:
                         f"attribute name {name!r} is reserved; choose another",
                         key=True,
                     )
-        ns.attributes = {kind: set(table) for kind, table in attributes.items()}
+        # Ids of entries that failed their own checks still resolve, so that one broken
+        # entry does not cause a cascade of "unknown ..." errors elsewhere.
+        broken = self.broken
+        ns.attributes = {kind: set(table) | broken for kind, table in attributes.items()}
         ns.attributes["nation"] |= reserved_nation
-        ns.parameters = set(merged["parameters"])
-        for name in ns.parameters & RESERVED_NAMES:
+        ns.parameters = set(merged["parameters"]) | broken
+        for name in set(merged["parameters"]) & RESERVED_NAMES:
             self.at(
                 ("parameters", name),
                 (),
                 f"parameter name {name!r} is reserved; choose another",
                 key=True,
             )
-        ns.ids = {kind: set(merged[section]) for section, kind in _ENTITY_SECTIONS.items()}
-        ns.actions = set(merged["actions"])
-        ns.events = set(merged["events"])
+        ns.ids = {kind: set(merged[section]) | broken for section, kind in _ENTITY_SECTIONS.items()}
+        ns.actions = set(merged["actions"]) | broken
+        ns.events = set(merged["events"]) | broken
         for section, kind in _ENTITY_SECTIONS.items():
             for ident, spec in merged[section].items():
                 ns.tags |= set(spec.tags)
@@ -451,7 +555,7 @@ class _Loader:
         *,
         key: bool = False,
     ) -> bool:
-        if name in options:
+        if name in options or name in self.broken:
             return True
         self.at(ref, sub, f"unknown {what} {clip_text(name)}{did_you_mean(name, options)}", key=key)
         return False
