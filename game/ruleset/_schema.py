@@ -257,12 +257,12 @@ class DecisionLine(Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> DecisionLine:
-        if self.event and (self.nation or self.invest or self.action):
+        if self.event and (self.nation or self.invest is not None or self.action):
             raise ValueError("an 'event' line injects an event and has no nation, invest or action")
         if not self.event and not self.nation:
             raise ValueError("needs 'nation:' (or 'event:' for an injected event)")
-        if self.nation and not (self.invest or self.action):
-            raise ValueError("needs 'invest:' or 'action:'")
+        if self.nation and self.invest is None and not self.action:
+            raise ValueError("needs 'invest:' (use {} to invest nothing) or 'action:'")
         return self
 
 

@@ -40,7 +40,7 @@ def decisions_by_turn(
             events.setdefault(line.turn, []).append(line.event)
             continue
         assert line.nation is not None  # checked when the line was loaded
-        decision = Decision(line.nation, dict(line.invest) if line.invest else None)
+        decision = Decision(line.nation, dict(line.invest) if line.invest is not None else None)
         if line.action:
             decision.actions.append((line.action, line.target))
         turn = scripted.setdefault(line.turn, {})
