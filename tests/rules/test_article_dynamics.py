@@ -137,9 +137,8 @@ def _crisis_loss(seed: int, scenario: ScenarioSpec | None, severity: float) -> f
         decisions=[DecisionLine(turn=4, event="strait_crisis")],
         **quiet,
     ).run()
-    assert ("strait_crisis" in [e for _, e in crisis.event_log]) and not calm.event_log.count(
-        (4, "strait_crisis")
-    )
+    assert (4, "strait_crisis") in crisis.event_log
+    assert "strait_crisis" not in [e for _, e in calm.event_log]
     return 1 - crisis.metric_values["global_gdp_index"] / calm.metric_values["global_gdp_index"]
 
 
@@ -172,7 +171,7 @@ def test_leo_investment_softens_a_cable_cut(severity):
 
 
 def test_doing_nothing_scores_below_the_doctrine():
-    """Over 20 seeds, every nation that invests nothing and acts never scores below its doctrine."""
+    """Over 20 seeds, a nation that invests nothing and never acts scores below its doctrine."""
     turns = 64
     for nation in ("US", "TW", "CN", "JP", "KR", "EU"):
         idle = [DecisionLine(turn=t, nation=nation, invest={}) for t in range(1, turns + 1)]
@@ -204,5 +203,6 @@ def test_every_rule_has_a_doc_and_a_source():
     specs = [r.spec for r in rules.all_rules()] + [a.spec for a in rules.actions.values()]
     specs += [e.spec for e in rules.events.values()] + list(rules.parameters.values())
     for spec in specs:
-        assert spec.doc and "\n" not in spec.doc.strip()
+        assert spec.doc
+        assert "\n" not in spec.doc.strip()
         assert spec.source or spec.assumption
