@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -114,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (as with `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _rules_dir(path: Path | None) -> Path:
@@ -176,8 +182,8 @@ def _readable(result: Any) -> str:
     summary = result.summary
     first = dict(zip(result.columns, result.rows[0], strict=True))
     lines = [
-        f"Silicon Shield — scenario {summary['scenario']}, seed {summary['seed']}, "
-        f"{summary['turns']} turns from {summary['start']}",
+        f"Silicon Shield — scenario {summary['scenario']}, seed {summary['seed']}: "
+        f"{summary['turns']} quarters, {summary['start']} – {summary['end']}",
         "",
         f"{'metric':28} {'start':>10} {'end':>10}",
     ]
@@ -189,7 +195,13 @@ def _readable(result: Any) -> str:
         "events: "
         + (", ".join(f"{e['id']} (turn {e['turn']})" for e in events) if events else "none")
     )
-    lines.append(f"ruleset {summary['ruleset_hash']}")
+    news = summary["news"]
+    if news:
+        lines += ["", "headlines:"]
+        lines += [f"  turn {n['turn']:>3}  {n['text']}" for n in news[:12]]
+        if len(news) > 12:
+            lines.append(f"  … and {len(news) - 12} more (see --json)")
+    lines.append(f"\nruleset {summary['ruleset_hash']}")
     return "\n".join(lines)
 
 

@@ -256,7 +256,12 @@ class GeoModel(mesa.Model):
     @property
     def date(self) -> str:
         """The current turn's date, such as '2025 Q1'."""
-        return f"{int(self.context.year)} Q{int(self.context.quarter)}"
+        return self.date_of(max(self.turn, 1))
+
+    def date_of(self, turn: int) -> str:
+        """The date of a turn (turn 1 is the scenario's start), such as '2027 Q3'."""
+        index = self.start_quarter - 1 + turn - 1
+        return f"{self.start_year + index // 4} Q{index % 4 + 1}"
 
     def submit(self, decision: Decision) -> None:
         """Submit a player's decision for the coming turn (replaces an earlier one)."""
@@ -461,12 +466,14 @@ class GeoModel(mesa.Model):
             "scenario": self.scenario_id,
             "seed": self.seed,
             "turns": self.turn,
-            "start": f"{self.start_year}Q{self.start_quarter}",
+            "start": self.date_of(1),
+            "end": self.date_of(max(self.turn, 1)),
             "ruleset_hash": self.ruleset.hash,
             "parameters": dict(self.parameters),
             "final": {k: round(v, 6) for k, v in self.metric_values.items()},
             "scores": self.scores(),
             "events": [{"turn": t, "id": e} for t, e in self.event_log],
+            "news": [{"turn": n.turn, "text": n.text, "causes": list(n.causes)} for n in self.news],
         }
 
 
