@@ -96,6 +96,7 @@ class CompiledMetric:
     id: str
     spec: MetricSpec
     expr: Expression
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class CompiledPolicy:
     invest: dict[str, float] | None
     action: str | None
     target: str | None
+    where: str = ""
 
 
 @dataclass(frozen=True)

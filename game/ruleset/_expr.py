@@ -142,7 +142,7 @@ class Expression:
 
 def _is_literal(code: str) -> bool:
     try:
-        float(code)
+        float(code.strip("()"))
     except ValueError:
         return False
     return True
@@ -322,7 +322,7 @@ class _Compiler:
                 raise self.fail(node, f"constant {op!r} overflows or divides by zero") from None
             if not math.isfinite(value):
                 raise self.fail(node, f"constant {op!r} overflows")
-            return repr(value), NUMBER
+            return f"({value!r})", NUMBER  # parenthesised: -2.0 ** 2 would mean -(2 ** 2)
         return code, NUMBER
 
     def v_UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[str, str]:

@@ -500,7 +500,9 @@ class _Loader:
         metrics = {}
         for ident, spec in merged["metrics"].items():
             expr = self.expr(("metrics", ident), ("expr",), spec.expr, Scope())
-            metrics[ident] = CompiledMetric(ident, spec, expr)  # type: ignore[arg-type]
+            metrics[ident] = CompiledMetric(
+                ident, spec, expr, self.where(("metrics", ident), ("expr",))
+            )  # type: ignore[arg-type]
 
         for ident, spec in merged["objectives"].items():
             ref = ("objectives", ident)
@@ -519,7 +521,10 @@ class _Loader:
                 if pol.invest:
                     self._invest(ref, ("policies", i, "invest"), pol.invest, lines)
                 self._action_ref(ref, ("policies", i), pol.action, pol.target, actions)
-                policies.append(CompiledPolicy(pol.doc, when, pol.invest, pol.action, pol.target))  # type: ignore[arg-type]
+                where = self.where(ref, ("policies", i))
+                policies.append(
+                    CompiledPolicy(pol.doc, when, pol.invest, pol.action, pol.target, where)
+                )  # type: ignore[arg-type]
             bots[ident] = CompiledBot(ident, spec.doc, dict(spec.invest), tuple(policies))
 
         scenarios = dict(merged["scenarios"])

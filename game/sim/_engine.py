@@ -41,14 +41,26 @@ class TraceEntry:
 
 
 def apply_effects(
-    model: GeoModel, effects: tuple[CompiledEffect, ...], cause: str, depth: int = 0
+    model: GeoModel,
+    effects: tuple[CompiledEffect, ...],
+    cause: str,
+    depth: int = 0,
+    via: str = "",
 ) -> None:
-    """Apply `effects` in order with the model's context as it stands (self, target)."""
+    """Apply `effects` in order with the model's context as it stands (self, target).
+
+    `cause` names the rule, action or event the effects belong to; `via` what set it
+    off (the rule that fired an event, "chance" or "injected"). News carries both.
+    """
     c = model.context
     for effect in effects:
         verb = effect.verb
         if verb == "news":
-            model.post(effect.news(c), cause)  # type: ignore[misc]
+            text = effect.news(c)  # type: ignore[misc]
+            if via:
+                model.post(text, cause, via)
+            else:
+                model.post(text, cause)
             continue
         if verb == "fire":
             if depth >= MAX_EVENT_CHAIN:

@@ -8,8 +8,10 @@ metrics with Mesa's DataCollector. All randomness comes from the model's seeded 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import mesa
 from game.errors import ParameterError, SimulationError
 from game.ruleset import (
     CONTEXT_SLOTS,
+    CompiledBot,
     DecisionLine,
     Ruleset,
     ScenarioSpec,
@@ -103,6 +106,7 @@ class GeoModel(mesa.Model):
         start = spec.start or ruleset.game.start
         self.start_year, self.start_quarter = int(start[:4]), int(start[-1])
         self.turn = 0
+        self._where, self._cause = "", ""
         self.tracing = trace
         self.traces: list[TraceEntry] = []
         self.news: list[NewsItem] = []
@@ -138,10 +142,12 @@ class GeoModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={m: _reporter(m) for m in ruleset.metrics}
         )
-        for rule in ruleset.all_rules():
-            if rule.spec.at_start:
-                run_rule(self, rule)
-        self._measure()
+        with self._guarded():
+            for rule in ruleset.all_rules():
+                if rule.spec.at_start:
+                    self._where, self._cause = rule.where, rule.id
+                    run_rule(self, rule)
+            self._measure()
         self.datacollector.collect(self)
 
     # Set-up ------------------------------------------------------------------------
@@ -269,32 +275,41 @@ class GeoModel(mesa.Model):
             raise ParameterError("nation", f"unknown nation {decision.nation!r}")
         self.submitted[decision.nation] = decision
 
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """Turn an arithmetic failure inside a rule into a SimulationError at its position.
+
+        Each unit of work records where it comes from in `_where`/`_cause` (plain
+        assignments, cheap enough for every rule of every turn).
+        """
+        self._where, self._cause = "", ""
+        try:
+            yield
+        except (ArithmeticError, ValueError) as exc:
+            where = self._where or self.ruleset.game.title
+            raise SimulationError(
+                f"{where}: error: {exc} (in {self._cause!r}, turn {self.turn})",
+                rule=self._cause,
+                turn=self.turn,
+            ) from None
+
     def step(self) -> None:
         """Play one turn."""
         self.turn = self.steps
         self._set_clock(self.turn)
-        decisions = self._decide()
         rs = self.ruleset
-        current = ""
-        try:
+        with self._guarded():
+            decisions = self._decide()
             for phase in rs.phases:
                 if phase == rs.game.decision_phase:
-                    current = f"{rs.game.decision_phase} phase"
                     self._apply_decisions(decisions)
                 for rule in rs.rules[phase]:
-                    current = f"{rule.where}: rule {rule.id!r}"
+                    self._where, self._cause = rule.where, rule.id
                     run_rule(self, rule)
                 if phase == rs.game.event_phase:
-                    current = f"{rs.game.event_phase} phase"
                     self._roll_events()
-            current = "proposals"
             self._expire_proposals()
-            current = "metrics"
             self._measure()
-        except (ArithmeticError, ValueError, TypeError) as exc:
-            raise SimulationError(
-                f"{current}: error: {exc} (turn {self.turn})", turn=self.turn
-            ) from None
         self.datacollector.collect(self)
         if self.turn >= self.turns:
             self.running = False
@@ -310,16 +325,31 @@ class GeoModel(mesa.Model):
                 decision = self.submitted[ident]
             elif self.seats.get(ident) == "bot" and ident in self.ruleset.bots:
                 c.self, c.target = nation, None
-                decision = bot_decision(self.ruleset.bots[ident], c)
+                bot = self.ruleset.bots[ident]
+                try:
+                    decision = bot_decision(bot, c)
+                except (ArithmeticError, ValueError):
+                    self._blame_policy(bot)
+                    raise
             else:
                 decision = Decision(ident)
             decisions[ident] = decision
         self.submitted = {}
         return decisions
 
+    def _blame_policy(self, bot: CompiledBot) -> None:
+        """After a bot failed, find the policy whose condition fails (for the message)."""
+        for policy in bot.policies:
+            try:
+                policy.when.fn(self.context)
+            except (ArithmeticError, ValueError):
+                self._where, self._cause = policy.where, f"bots.{bot.nation}"
+                return
+
     def _apply_decisions(self, decisions: dict[str, Decision]) -> None:
         c = self.context
         budget = self.ruleset.budget.fn
+        self._where, self._cause = "game.budget", "budget"
         for ident, decision in decisions.items():
             nation = self.nations[ident]
             if decision.invest is not None:
@@ -335,6 +365,7 @@ class GeoModel(mesa.Model):
 
     def _take_action(self, nation: Nation, action_id: str, target_id: str | None) -> None:
         action = self.ruleset.actions[action_id]
+        self._where, self._cause = action.where, action_id
         c = self.context
         target = self.nations.get(target_id) if target_id else None
         c.self, c.target = nation, target
@@ -369,7 +400,11 @@ class GeoModel(mesa.Model):
 
     def _answer(self, nation: Nation, action_id: str, proposer: Nation | None, answer: str) -> None:
         assert proposer is not None  # answers always have a target (checked at load)
-        pending = [p for p in self.proposals if p.target == nation.id and p.source == proposer.id]
+        pending = [
+            p
+            for p in self.proposals
+            if p.target == nation.id and p.source == proposer.id and p.turn < self.turn
+        ]
         if not pending:
             self.post(
                 f"{nation.name} → {action_id}: refused, no proposal from {proposer.name} is pending",
@@ -391,6 +426,8 @@ class GeoModel(mesa.Model):
         c = self.context
         for proposal in [p for p in self.proposals if p.expires <= self.turn]:
             self.proposals.remove(proposal)
+            self._where = self.ruleset.actions[proposal.action].where
+            self._cause = proposal.action
             c.self, c.target = self.nations[proposal.source], self.nations[proposal.target]
             apply_effects(
                 self, self.ruleset.actions[proposal.action].on_expire, f"{proposal.action}:expire"
@@ -401,6 +438,7 @@ class GeoModel(mesa.Model):
         injected = self.injected.get(self.turn, [])
         for ident, event in self.ruleset.events.items():
             c.self = c.target = None
+            self._where, self._cause = event.where, ident
             if ident in injected:
                 self.fire(ident, "injected")
                 continue
@@ -416,7 +454,10 @@ class GeoModel(mesa.Model):
         self._last_fired[event_id] = self.turn
         c = self.context
         c.self = c.target = None
-        apply_effects(self, event.effects, event_id, depth)
+        where = self._where
+        self._where = event.where
+        apply_effects(self, event.effects, event_id, depth, via=cause)
+        self._where = where
 
     def post(self, text: str, *causes: str) -> None:
         """Add a news item for this turn."""
@@ -434,7 +475,10 @@ class GeoModel(mesa.Model):
     def _measure(self) -> None:
         c = self.context
         c.self = c.target = None
-        values = {ident: float(m.expr.fn(c)) for ident, m in self.ruleset.metrics.items()}
+        values = {}
+        for ident, metric in self.ruleset.metrics.items():
+            self._where, self._cause = metric.where, ident
+            values[ident] = float(metric.expr.fn(c))
         self.metric_values = values
         if self.turn > 0:
             for ident, value in values.items():
