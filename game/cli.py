@@ -144,8 +144,15 @@ def _run(args: argparse.Namespace) -> int:
         parameters=params,
         decisions=str(args.decisions) if args.decisions else None,
     )
-    if args.out is not None and args.out.suffix.lower() not in (".csv", ".parquet"):
-        raise ParameterError("--out", f"--out must end in .csv or .parquet, got {str(args.out)!r}")
+    if args.out is not None:
+        if args.out.suffix.lower() not in (".csv", ".parquet"):
+            raise ParameterError(
+                "--out", f"--out must end in .csv or .parquet, got {str(args.out)!r}"
+            )
+        if not args.out.parent.is_dir():
+            raise ParameterError(
+                "--out", f"--out {str(args.out)!r}: folder {str(args.out.parent)!r} does not exist"
+            )
     progress, close = _progress_bar(spec)
     try:
         result = run_one(spec, args.seed, progress)

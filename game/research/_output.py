@@ -18,7 +18,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a crash leaves either the old file or the new one."""
     path = Path(path)
     if path.parent and not path.parent.exists():
-        raise GameError(f"{path}: error: folder {str(path.parent)!r} does not exist")
+        raise GameError(f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -58,7 +58,7 @@ def write_table(path: Path, columns: list[str], rows: list[list[Any]]) -> None:
             import pyarrow.parquet as pq
         except ImportError:
             raise GameError(
-                f"{path}: error: Parquet output needs pyarrow; "
+                f"cannot write {str(path)!r}: Parquet output needs pyarrow; "
                 "install it with: pip install 'silicon-shield[research]'"
             ) from None
         table = pa.table({c: [row[i] for row in rows] for i, c in enumerate(columns)})
@@ -67,5 +67,5 @@ def write_table(path: Path, columns: list[str], rows: list[list[Any]]) -> None:
         write_atomic(path, sink.getvalue())
         return
     raise GameError(
-        f"{path}: error: output must end in .csv or .parquet, not {suffix or 'nothing'!r}"
+        f"cannot write {str(path)!r}: output must end in .csv or .parquet, not {suffix or 'nothing'!r}"
     )

@@ -1,0 +1,389 @@
+"""The `silicon-shield` command, run for real as `python -m game` in subprocesses.
+
+Commands are started together by module-scoped fixtures (they are independent), then
+each test checks one behaviour of one command's exit code and output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from game.ruleset import load_ruleset
+from game.sim import DEFAULT_RULES
+
+MAIN = Path(__file__).resolve().parents[1]
+NATIONS = {"US", "TW", "CN", "JP", "KR", "EU"}
+METRICS = {
+    "tw_advanced_share", "us_advanced_share", "silicon_shield", "strait_tension",
+    "us_tw_trust", "clean_network_members", "untrusted_vendor_share", "global_gdp_index",
+}  # fmt: skip
+
+BROKEN_RULE = """\
+rules:
+  broken_rule:
+    doc: A rule with a misspelt attribute.
+    assumption: tests only
+    phase: indicators
+    effects:
+      - add: world.strait_tension
+        value: "world.strait_tenson * 2"
+"""
+# Line 8: `value: "` puts the string's quote at column 16; the bad name starts 6 characters
+# into the expression, so the error is at column 16 + 1 + 6 = 23.
+BROKEN_POSITION = "broken.yaml:8:23: error:"
+
+DIVIDE_RULE = """\
+attributes:
+  world:
+    zero_for_tests: {value: 0, doc: "Always zero."}
+rules:
+  divide_by_zero:
+    doc: Divides by zero from turn 2.
+    assumption: tests only
+    phase: indicators
+    WHEN
+    effects:
+      - set: world.ran_shift
+        value: "1 / world.zero_for_tests"
+"""
+
+CORRUPT_DECISIONS = (
+    "- {turn: 1, nation: US, invest: {fabs: 0.5}\n- {turn: 2, event: strait_crisis}\n"
+)
+
+SCENARIO_FILE = """\
+title: Short test
+doc: A five-quarter scenario for the command-line tests.
+turns: 5
+parameters: {us_cost_premium: 0.45}
+"""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one command did."""
+
+    args: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_together(commands: dict[str, tuple[list[str], Path]]) -> dict[str, Result]:
+    """Start every `python -m game ARGS` (in its folder) at once; wait for all of them."""
+    started = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "game", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        for name, (args, cwd) in commands.items()
+    }
+    results = {}
+    for name, proc in started.items():
+        out, err = proc.communicate(timeout=300)
+        results[name] = Result(tuple(commands[name][0]), proc.returncode, out, err)
+    return results
+
+
+def copy_rules(folder: Path, name: str, text: str) -> Path:
+    """Copy the default rules to `folder/rules` and add one file to the copy."""
+    rules = folder / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / name).write_text(text, encoding="utf-8")
+    return rules
+
+
+# Fixtures: groups of commands run together -------------------------------------------
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
+    """`run --turns 64 --json --out` twice with seed 1 and once with seed 2."""
+    folder = tmp_path_factory.mktemp("seeded")
+    base = ["run", "--turns", "64", "--json", "--out"]
+    return run_together({
+        "first": ([*base, str(folder / "first.csv"), "--seed", "1"], MAIN),
+        "again": ([*base, str(folder / "again.csv"), "--seed", "1"], MAIN),
+        "other": ([*base, str(folder / "other.csv"), "--seed", "2"], MAIN),
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seeded_csv(seeded: dict[str, Result]) -> Path:
+    """The folder where the `seeded` runs wrote their CSV files."""
+    return Path(seeded["first"].args[seeded["first"].args.index("--out") + 1]).parent
+
+
+@pytest.fixture(scope="module")
+def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
+    """Commands given bad input: values, rule files, decision files, rules failing at run time."""
+    folder = tmp_path_factory.mktemp("failures")
+    broken = folder / "broken"
+    broken.mkdir()
+    copy_rules(broken, "broken.yaml", BROKEN_RULE)
+    (folder / "bad.yaml").write_text(CORRUPT_DECISIONS, encoding="utf-8")
+    in_turn = folder / "in_turn"
+    in_turn.mkdir()
+    copy_rules(in_turn, "divide.yaml", DIVIDE_RULE.replace("WHEN", 'when: "turn >= 2"'))
+    at_start = folder / "at_start"
+    at_start.mkdir()
+    copy_rules(at_start, "divide.yaml", DIVIDE_RULE.replace("WHEN", "at_start: true"))
+    return run_together({
+        "unknown_parameter": (["run", "--turns", "1", "--set", "us_cost_premum=0.4"], MAIN),
+        "non_numeric": (["run", "--turns", "1", "--set", "us_cost_premium=abc"], MAIN),
+        "out_of_range": (["run", "--turns", "1", "--set", "us_cost_premium=0.9"], MAIN),
+        "no_equals": (["run", "--turns", "1", "--set", "foo"], MAIN),
+        "zero_turns": (["run", "--turns", "0"], MAIN),
+        "no_command": ([], MAIN),
+        "broken_rules": (["validate", "rules"], broken),
+        "corrupt_decisions": (["run", "--turns", "2", "--decisions", "bad.yaml"], folder),
+        "divide_in_turn": (["run", "--rules", "rules", "--turns", "3"], in_turn),
+        "divide_at_start": (["run", "--rules", "rules", "--turns", "3"], at_start),
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def others(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
+    """The other commands: validate, schema, docs, bench, and runs of other scenarios."""
+    folder = tmp_path_factory.mktemp("others")
+    scenario = folder / "scenarios" / "short.yaml"
+    scenario.parent.mkdir()
+    scenario.write_text(SCENARIO_FILE, encoding="utf-8")
+    return run_together({
+        "validate": (["validate", "rules"], MAIN),
+        "schema": (["schema"], MAIN),
+        "docs": (["docs"], MAIN),
+        "bench": (["bench", "--repeat", "2", "--json"], MAIN),
+        "seminar": (["run", "--scenario", "seminar", "--seed", "3", "--json"], MAIN),
+        "scenario_file": (["run", "--scenario", "scenarios/short.yaml", "--json"], folder),
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def summary(seeded: dict[str, Result]) -> dict:
+    """The JSON summary printed by `run --turns 64 --seed 1 --json`."""
+    assert seeded["first"].code == 0, seeded["first"].stderr
+    return json.loads(seeded["first"].stdout)
+
+
+# run --json ------------------------------------------------------------------------
+def test_run_json_has_the_summary_keys(summary: dict) -> None:
+    """`run --json` prints scenario, seed, turns, ruleset_hash, parameters, final, scores, events."""
+    expected = {"scenario", "seed", "turns", "ruleset_hash", "parameters", "final", "scores"}
+    assert expected | {"events"} <= set(summary)
+    assert (summary["scenario"], summary["seed"], summary["turns"]) == ("baseline", 1, 64)
+    assert isinstance(summary["ruleset_hash"], str)
+    assert summary["ruleset_hash"]
+
+
+def test_run_json_final_has_the_required_metrics(summary: dict) -> None:
+    """`final` has a number for every metric other tools rely on."""
+    assert set(summary["final"]) >= METRICS
+    assert all(isinstance(summary["final"][m], int | float) for m in METRICS)
+
+
+def test_run_json_parameters_include_the_cost_premium(summary: dict) -> None:
+    """`parameters` lists the values used, including us_cost_premium."""
+    assert 0.3 <= summary["parameters"]["us_cost_premium"] <= 0.5
+
+
+def test_run_json_scores_every_nation(summary: dict) -> None:
+    """`scores` has a number for each of the six nations."""
+    assert set(summary["scores"]) == NATIONS
+    assert all(isinstance(v, int | float) for v in summary["scores"].values())
+
+
+def test_run_json_events_are_turn_and_id(summary: dict) -> None:
+    """`events` is a list of {turn, id} with turns in the game and ids of known events."""
+    assert isinstance(summary["events"], list)
+    for event in summary["events"]:
+        assert set(event) == {"turn", "id"}
+        assert 1 <= event["turn"] <= 64
+        assert isinstance(event["id"], str)
+
+
+def test_run_same_seed_prints_identical_bytes(seeded: dict[str, Result]) -> None:
+    """Two runs with the same seed print byte-identical stdout."""
+    assert seeded["first"].code == seeded["again"].code == 0
+    assert seeded["first"].stdout == seeded["again"].stdout
+
+
+def test_run_same_seed_writes_identical_csv(seeded: dict[str, Result], seeded_csv: Path) -> None:
+    """Two runs with the same seed write byte-identical --out CSV files."""
+    assert (seeded_csv / "first.csv").read_bytes() == (seeded_csv / "again.csv").read_bytes()
+
+
+def test_run_other_seed_gives_a_different_game(seeded: dict[str, Result], seeded_csv: Path) -> None:
+    """A run with another seed writes different per-turn metrics."""
+    assert seeded["other"].code == 0, seeded["other"].stderr
+    assert (seeded_csv / "first.csv").read_bytes() != (seeded_csv / "other.csv").read_bytes()
+
+
+def test_run_out_csv_has_a_row_per_turn(seeded_csv: Path) -> None:
+    """--out CSV has a header (turn, year, quarter, metrics…) and rows for turn 0 to 64."""
+    lines = (seeded_csv / "first.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    assert header[:3] == ["turn", "year", "quarter"]
+    assert set(header) >= METRICS
+    assert [line.split(",")[0] for line in lines[1:]] == [str(t) for t in range(65)]
+
+
+def test_run_leaves_only_the_csv_files(seeded: dict[str, Result], seeded_csv: Path) -> None:
+    """--out writes its file atomically: no temporary files are left beside it."""
+    assert sorted(p.name for p in seeded_csv.iterdir()) == ["again.csv", "first.csv", "other.csv"]
+
+
+# Bad values on the command line ------------------------------------------------------
+def test_set_unknown_parameter_exits_2_with_one_line(failures: dict[str, Result]) -> None:
+    """`--set` of an unknown parameter exits 2 with one stderr line saying "did you mean"."""
+    result = failures["unknown_parameter"]
+    assert result.code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "did you mean 'us_cost_premium'" in lines[0]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("case", ["non_numeric", "out_of_range", "no_equals", "zero_turns"])
+def test_bad_command_line_value_exits_2(failures: dict[str, Result], case: str) -> None:
+    """A non-numeric, out-of-range or malformed --set, or --turns 0, exits 2 with a message."""
+    result = failures[case]
+    assert result.code == 2
+    assert "error:" in result.stderr
+    assert result.stdout == ""
+
+
+def test_set_message_names_the_parameter(failures: dict[str, Result]) -> None:
+    """The message for an out-of-range --set names the parameter and its range."""
+    message = failures["out_of_range"].stderr
+    assert "us_cost_premium" in message
+    assert "0.3" in message
+    assert "0.5" in message
+
+
+def test_no_command_exits_2(failures: dict[str, Result]) -> None:
+    """`python -m game` with no arguments prints the usage and exits 2."""
+    result = failures["no_command"]
+    assert result.code == 2
+    assert "usage:" in result.stdout + result.stderr
+
+
+# Bad files ---------------------------------------------------------------------------
+def test_validate_default_rules_exits_0(others: dict[str, Result]) -> None:
+    """`validate rules` on the default ruleset exits 0 and says ok."""
+    result = others["validate"]
+    assert result.code == 0, result.stderr
+    assert "ok" in result.stdout
+
+
+def test_validate_broken_rule_file_exits_1_with_position(failures: dict[str, Result]) -> None:
+    """A broken file added to a copy of the rules makes validate exit 1 naming file:line:col."""
+    result = failures["broken_rules"]
+    assert result.code == 1
+    assert BROKEN_POSITION in result.stderr
+    assert "did you mean 'strait_tension'" in result.stderr
+
+
+def test_corrupt_decisions_file_exits_1_with_position(failures: dict[str, Result]) -> None:
+    """A decisions file with a YAML syntax error makes run exit 1 naming bad.yaml:line:col."""
+    result = failures["corrupt_decisions"]
+    assert result.code == 1
+    assert re.search(r"bad\.yaml:2:\d+: error:", result.stderr), result.stderr
+
+
+def test_rule_dividing_by_zero_exits_1_with_position(failures: dict[str, Result]) -> None:
+    """A rule dividing by zero during a turn makes run exit 1 naming the file position and turn."""
+    result = failures["divide_in_turn"]
+    assert result.code == 1
+    assert re.search(r"divide\.yaml:\d+:\d+: .*turn 2", result.stderr), result.stderr
+
+
+def test_at_start_rule_dividing_by_zero_exits_1_with_position(
+    failures: dict[str, Result],
+) -> None:
+    """An at_start rule dividing by zero makes run exit 1 naming its file position, not a traceback."""
+    result = failures["divide_at_start"]
+    assert "Traceback" not in result.stderr
+    assert result.code == 1
+    assert re.search(r"divide\.yaml:\d+:\d+: ", result.stderr), result.stderr
+
+
+# Other commands ----------------------------------------------------------------------
+def test_run_seminar_scenario(others: dict[str, Result]) -> None:
+    """`run --scenario seminar` plays the seminar scenario for its own number of turns."""
+    result = others["seminar"]
+    assert result.code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["scenario"] == "seminar"
+    assert summary["turns"] == load_ruleset(DEFAULT_RULES).scenarios["seminar"].turns
+
+
+def test_run_scenario_file(others: dict[str, Result]) -> None:
+    """`run --scenario path/to/file.yaml` takes its turns and parameters from that file."""
+    result = others["scenario_file"]
+    assert result.code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["turns"] == 5
+    assert summary["parameters"]["us_cost_premium"] == 0.45
+
+
+def test_schema_is_json_for_every_section(others: dict[str, Result]) -> None:
+    """`schema` prints a JSON Schema object with a property for each rule-file section."""
+    result = others["schema"]
+    assert result.code == 0, result.stderr
+    schema = json.loads(result.stdout)
+    sections = {"game", "parameters", "nations", "firms", "agencies", "actions", "rules",
+                "events", "metrics", "objectives", "bots", "scenarios"}  # fmt: skip
+    assert sections <= set(schema["properties"])
+
+
+def test_docs_mention_every_rule_parameter_action_and_metric(others: dict[str, Result]) -> None:
+    """`docs` prints Markdown naming every rule, parameter, action and metric id."""
+    result = others["docs"]
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("#")
+    ruleset = load_ruleset(DEFAULT_RULES)
+    ids = [rule.id for rule in ruleset.all_rules()]
+    ids += [*ruleset.parameters, *ruleset.actions, *ruleset.metrics]
+    missing = [ident for ident in ids if ident not in result.stdout]
+    assert missing == []
+
+
+def test_bench_json_reports_the_game_time(others: dict[str, Result]) -> None:
+    """`bench --repeat 2 --json` prints JSON with a positive game_64_turns_ms_median."""
+    result = others["bench"]
+    assert result.code == 0, result.stderr
+    figures = json.loads(result.stdout)
+    median = figures["game_64_turns_ms_median"]
+    assert isinstance(median, int | float)
+    assert not isinstance(median, bool)
+    assert median > 0
+
+
+def all_results(*groups: dict[str, Result]) -> Iterator[tuple[str, Result]]:
+    """Every (name, result) of the given fixture groups."""
+    for group in groups:
+        yield from group.items()
+
+
+def test_no_command_prints_a_traceback(
+    seeded: dict[str, Result], failures: dict[str, Result], others: dict[str, Result]
+) -> None:
+    """No command, whatever its input, prints a Python traceback."""
+    shown = [
+        name
+        for name, result in all_results(seeded, failures, others)
+        if "Traceback" in result.stdout + result.stderr
+    ]
+    assert shown == []
