@@ -152,6 +152,13 @@ def _round(x: float, digits: float = 0.0) -> float:
     return float(round(x, int(digits)))
 
 
+def _pow(base: float, exponent: float) -> float:
+    result = base**exponent
+    if type(result) is complex:
+        raise ValueError(f"{base:g} ** {exponent:g} has no real value")
+    return result
+
+
 def _clamp(x: float, lo: float, hi: float) -> float:
     return lo if x < lo else hi if x > hi else x
 
@@ -186,6 +193,7 @@ _HELPERS: dict[str, Any] = {
     "_exp": math.exp,
     "_round": _round,
     "_clamp": _clamp,
+    "_pow": _pow,
     "_total": _total,
     "_total_where": _total_where,
     "_count_where": _count_where,
@@ -313,13 +321,15 @@ class _Compiler:
             raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
         left = self.number(node.left, depth, f"'{op}'")
         right = self.number(node.right, depth, f"'{op}'")
-        code = f"({left} {op} {right})"
+        code = f"_pow({left}, {right})" if op == "**" else f"({left} {op} {right})"
         if _is_literal(left) and _is_literal(right):
             # Fold constants now, so 9**9**9 or 1/0 is a load-time error, not a run-time one.
             try:
-                value = float(eval(code, {"__builtins__": {}}))
-            except (ArithmeticError, ValueError):
+                value = eval(code, dict(_HELPERS))
+            except ArithmeticError:
                 raise self.fail(node, f"constant {op!r} overflows or divides by zero") from None
+            except ValueError:
+                raise self.fail(node, f"constant {op!r} has no real value") from None
             if not math.isfinite(value):
                 raise self.fail(node, f"constant {op!r} overflows")
             return f"({value!r})", NUMBER  # parenthesised: -2.0 ** 2 would mean -(2 ** 2)
@@ -330,7 +340,11 @@ class _Compiler:
             return f"(not {self.truth(node.operand, depth)})", BOOL
         if isinstance(node.op, ast.USub | ast.UAdd):
             sign = "-" if isinstance(node.op, ast.USub) else "+"
-            return f"({sign}{self.number(node.operand, depth, f'{sign!r}')})", NUMBER
+            operand = self.number(node.operand, depth, f"{sign!r}")
+            if _is_literal(operand):  # fold, so that 1 / --0 is caught like 1 / 0
+                value = float(operand.strip("()"))
+                return f"({-value if sign == '-' else value!r})", NUMBER
+            return f"({sign}{operand})", NUMBER
         raise self.fail(node, "operator '~' is not allowed")
 
     def v_BoolOp(self, node: ast.BoolOp, depth: int) -> tuple[str, str]:

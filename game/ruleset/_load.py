@@ -135,10 +135,8 @@ class _Loader:
     def _expr_error(self, ref: tuple[str, ...], sub: Path_, exc: ExprError) -> None:
         doc, path = self.origin[ref]
         pos = doc.pos((*path, *sub))
-        col = pos.col
-        if pos.style in (None, "", "'", '"'):
-            col += exc.col + (1 if pos.style in ("'", '"') else 0)
-        self.diags.append(Diagnostic(doc.file, pos.line, col, exc.message))
+        line, col = _locate(doc, pos, exc.col)
+        self.diags.append(Diagnostic(doc.file, line, col, exc.message))
 
     # Passes ------------------------------------------------------------------------
     def load(self) -> Ruleset:
@@ -423,6 +421,7 @@ class _Loader:
                         (section, ident),
                         ("attrs", attr),
                         f"{kind} attribute",
+                        key=True,
                     )
                 if kind != "nation":
                     self._known(
@@ -540,6 +539,7 @@ class _Loader:
 
         ordered = {p: tuple(rules.get(p, ())) for p in phases}
         counts = {s: len(merged[s]) for s in SECTIONS if s != "game"}
+        counts["attributes"] = sum(len(table) for table in attributes.values())
         return Ruleset(
             root=self.root, files=files, hash=digest, game=game, budget=budget,  # type: ignore[arg-type]
             parameters=dict(merged["parameters"]), attributes=attributes,
@@ -699,10 +699,19 @@ class _Loader:
         self, ref: tuple[str, ...], sub: Path_, text: str, scope: Scope
     ) -> tuple[Expression, str] | None:
         """Compile an effect's target such as `world.tension` into (object expression, attr)."""
+        try:
+            body: ast.expr | None = ast.parse(text.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            body = None  # compiling it below reports the problem
+        if isinstance(body, ast.Attribute) and body.attr in ("id", "name", "home"):
+            column = body.end_col_offset - len(body.attr) + len(text) - len(text.lstrip())  # type: ignore[operator]
+            self._expr_error(
+                ref, sub, ExprError(f"{body.attr!r} cannot be changed by rules", column)
+            )
+            return None
         full = self.expr(ref, sub, text, scope)
         if full is None:
             return None
-        body = ast.parse(text.strip(), mode="eval").body
         if not isinstance(body, ast.Attribute):
             self._expr_error(
                 ref,
@@ -710,19 +719,44 @@ class _Loader:
                 ExprError("a target is an attribute such as world.strait_tension or self.capacity"),
             )
             return None
-        if body.attr in ("id", "name", "home"):
-            self._expr_error(
-                ref,
-                sub,
-                ExprError(
-                    f"{body.attr!r} cannot be changed by rules",
-                    body.end_col_offset - len(body.attr),
-                ),
-            )  # type: ignore[operator]
-            return None
         obj_text = text.strip()[: body.value.end_col_offset]
         obj = self.expr(ref, sub, obj_text, scope, want=None)
         return (obj, body.attr) if obj is not None else None
+
+
+def _locate(doc: YamlDoc, pos: Any, offset: int) -> tuple[int, int]:
+    """Map an offset in a scalar's text back to (line, col) in its file.
+
+    YAML folds a plain or quoted scalar written over several lines into one line
+    (each break becomes a space, indentation goes); a literal block (`|`) keeps its
+    lines. Escapes in double-quoted text are not undone, so columns there may drift.
+    """
+    quoted = pos.style in ("'", '"')
+    if pos.end_line <= pos.line or not doc.lines:
+        return pos.line, pos.col + offset + (1 if quoted else 0)
+    if pos.style == "|":
+        first = pos.line  # 0-based index of the block's first content line
+        body = doc.lines[first : pos.end_line]
+        indent = min((len(s) - len(s.lstrip(" ")) for s in body if s.strip()), default=0)
+        for number, text in enumerate(body, first + 1):
+            width = len(text) - indent
+            if offset <= width:
+                return number, indent + offset + 1
+            offset -= width + 1
+        return pos.line, pos.col
+    start = pos.line - 1 if pos.style != ">" else pos.line
+    for number in range(start, min(pos.end_line, len(doc.lines))):
+        text = doc.lines[number]
+        begin = (
+            pos.col - 1 + (1 if quoted else 0)
+            if number == pos.line - 1
+            else len(text) - len(text.lstrip())
+        )
+        segment = text[begin:].rstrip()
+        if offset <= len(segment):
+            return number + 1, begin + offset + 1
+        offset -= len(segment) + 1
+    return pos.line, pos.col
 
 
 def _unwrap(annotation: Any) -> Any:

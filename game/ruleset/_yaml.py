@@ -4,6 +4,10 @@ PyYAML's `compose` gives nodes that carry their line and column; we walk those n
 ourselves rather than construct Python objects, which lets us refuse every tag but the
 plain ones, catch duplicate keys (PyYAML keeps the last silently), bound alias expansion
 (billion laughs) and nesting, and keep a position for every key and value.
+
+Before composing, a pass over libyaml's tokens (C, linear) measures nesting and counts
+values, stopping at the first token past a limit: PyYAML's own composer is recursive
+and its scanner quadratic in nesting, so a hostile file must never reach them.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import yaml
 from game.errors import Diagnostic, clip_text
 
 MAX_BYTES = 2_000_000
-MAX_VALUES = 200_000
+MAX_VALUES = 100_000
 MAX_DEPTH = 40
 MAX_INDENT = 240
 MAX_ALIASED = 10_000
@@ -39,6 +43,12 @@ _NON_PRINTABLE = re.compile(
 
 Path_ = tuple[str | int, ...]
 
+_FAST = getattr(yaml, "CSafeLoader", None)
+_OPEN = ("BlockSequenceStartToken", "BlockMappingStartToken", "FlowSequenceStartToken",
+         "FlowMappingStartToken")  # fmt: skip
+_CLOSE = ("BlockEndToken", "FlowSequenceEndToken", "FlowMappingEndToken")
+_VALUE = ("ScalarToken", "AliasToken")
+
 
 @dataclass(frozen=True)
 class Pos:
@@ -47,6 +57,7 @@ class Pos:
     line: int
     col: int
     style: str | None = None
+    end_line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -55,6 +66,7 @@ class YamlDoc:
 
     file: str
     data: Any
+    lines: list[str] = field(default_factory=list)
     values: dict[Path_, Pos] = field(default_factory=dict)
     keys: dict[Path_, Pos] = field(default_factory=dict)
 
@@ -116,6 +128,51 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _prescan(text: str) -> tuple[int, int, str] | None:
+    """Refuse nesting past MAX_DEPTH and more than MAX_VALUES values, before composing.
+
+    Returns:
+        (line, col, message) of the first token past a limit, or None. Syntax errors
+        are left for the composer, which reports them with the same position.
+    """
+    too_deep = f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels"
+    if _FAST is None:  # no libyaml: fall back on a character scan for nesting
+        deep = _too_deep(text)
+        return (*deep, too_deep) if deep else None
+    depth = values = 0
+    try:
+        for token in yaml.scan(text, Loader=_FAST):
+            name = type(token).__name__
+            if name in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = token.start_mark
+                    return mark.line + 1, mark.column + 1, too_deep
+            elif name in _CLOSE:
+                depth -= 1
+            elif name in _VALUE:
+                values += 1
+                if values > MAX_VALUES:
+                    mark = token.start_mark
+                    return (
+                        mark.line + 1,
+                        mark.column + 1,
+                        (f"file has too many values; rule files hold at most {MAX_VALUES:,}"),
+                    )
+    except yaml.MarkedYAMLError as exc:
+        # libyaml stops at 1,000 levels, sometimes before yielding our 41st opening token.
+        if "maximum nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            deep = _too_deep(text) or (exc.problem_mark.line + 1, exc.problem_mark.column + 1)
+            return (*deep, too_deep)
+        # A syntax error: the composer reports it. Guard what lies past it all the same.
+        deep = _too_deep(text)
+        return (*deep, too_deep) if deep else None
+    except yaml.YAMLError:
+        deep = _too_deep(text)
+        return (*deep, too_deep) if deep else None
+    return None
+
+
 def read_yaml(path: Path, display: str, diags: list[Diagnostic]) -> YamlDoc | None:
     """Parse `path`; append every problem to `diags` and return None if it cannot be used.
 
@@ -161,9 +218,9 @@ def read_yaml(path: Path, display: str, diags: list[Diagnostic]) -> YamlDoc | No
         err(line, col, "tab character in indentation; YAML indents with spaces only")
     if tabs:
         return None
-    deep = _too_deep(text)
-    if deep:
-        err(*deep, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels")
+    problem = _prescan(text)
+    if problem:
+        err(*problem)
         return None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -181,7 +238,7 @@ def read_yaml(path: Path, display: str, diags: list[Diagnostic]) -> YamlDoc | No
     except RecursionError:
         err(1, 1, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels")
         return None
-    doc = YamlDoc(display, None)
+    doc = YamlDoc(display, None, text.splitlines())
     if node is None:
         doc.data = {}
         return doc
@@ -204,17 +261,20 @@ class _Walker:
         self.seen: set[int] = set()
         self.constructor = yaml.SafeLoader("")
 
-    def walk(self, node: yaml.Node, path: Path_, depth: int, aliased: bool = False) -> Any:
+    def walk(self, node: yaml.Node, path: Path_, depth: int, site: Pos | None = None) -> Any:
+        """Convert `node`; `site` is where the alias being expanded was used, if any."""
         self.count += 1
         mark = node.start_mark
-        if not isinstance(node, yaml.ScalarNode):
-            aliased = aliased or id(node) in self.seen
-            self.seen.add(id(node))
-        self.aliased += aliased
+        if site is None and not isinstance(node, yaml.ScalarNode) and id(node) in self.seen:
+            # An alias: report expansion problems where the alias is used, not at its anchor.
+            site = self.doc.values.get(path[:-1], Pos(mark.line + 1, mark.column + 1))
+        self.seen.add(id(node))
+        self.aliased += site is not None
         if self.count > MAX_VALUES or self.aliased > MAX_ALIASED:
+            where = site or Pos(mark.line + 1, mark.column + 1)
             self.err(
-                mark.line + 1,
-                mark.column + 1,
+                where.line,
+                where.col,
                 "file expands to too many values (an alias bomb?); "
                 f"at most {MAX_VALUES:,} values, {MAX_ALIASED:,} through aliases",
             )
@@ -226,15 +286,15 @@ class _Walker:
                 f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels",
             )
             raise _UnusableFileError
-        style = getattr(node, "style", None)
-        self.doc.values[path] = Pos(mark.line + 1, mark.column + 1, style)
+        style = getattr(node, "style", None) or None
+        self.doc.values[path] = Pos(mark.line + 1, mark.column + 1, style, node.end_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth, aliased)
+            return self._mapping(node, path, depth, site)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 return self._bad_tag(node)
             return [
-                self.walk(item, (*path, i), depth + 1, aliased) for i, item in enumerate(node.value)
+                self.walk(item, (*path, i), depth + 1, site) for i, item in enumerate(node.value)
             ]
         if node.tag not in _PLAIN_TAGS:
             return self._bad_tag(node)
@@ -257,7 +317,7 @@ class _Walker:
         return
 
     def _mapping(
-        self, node: yaml.MappingNode, path: Path_, depth: int, aliased: bool
+        self, node: yaml.MappingNode, path: Path_, depth: int, site: Pos | None
     ) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
             return self._bad_tag(node)
@@ -289,5 +349,5 @@ class _Walker:
                 )
                 continue
             self.doc.keys[(*path, key)] = Pos(kmark.line + 1, kmark.column + 1)
-            out[key] = self.walk(value_node, (*path, key), depth + 1, aliased)
+            out[key] = self.walk(value_node, (*path, key), depth + 1, site)
         return out
