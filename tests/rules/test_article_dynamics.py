@@ -170,6 +170,43 @@ def test_leo_investment_softens_a_cable_cut(severity):
     assert losses[0.0] > 0
 
 
+@pytest.mark.parametrize("pull", _range("site_tariff_pull"))
+def test_tariffs_pull_tsmc_expansion_to_the_us(pull):
+    """With a tariff on Taiwan's chips, TSMC places more of its expansion in the US."""
+    turns = 12
+    base = _quiet(("US", "TW"), turns)
+    tariffed = ScenarioSpec(doc="a 25% tariff", nations={"TW": {"tariffs_faced": 0.25}})
+    for seed in SEEDS:
+        free = GeoModel(seed=seed, decisions=base, turns=turns, site_tariff_pull=pull).run()
+        taxed = GeoModel(
+            seed=seed, scenario=tariffed, decisions=base, turns=turns, site_tariff_pull=pull
+        ).run()
+        assert taxed.world.tsmc_us_share > free.world.tsmc_us_share
+        assert taxed.metric_values["us_advanced_share"] > free.metric_values["us_advanced_share"]
+
+
+@pytest.mark.parametrize("push", _range("site_cost_push"))
+def test_a_higher_us_premium_keeps_tsmc_expansion_home(push):
+    """The dearer US manufacturing is, the less of its expansion TSMC places there."""
+    turns = 8
+    base = _quiet(("US", "TW"), turns)
+    tariffed = ScenarioSpec(doc="a 25% tariff", nations={"TW": {"tariffs_faced": 0.25}})
+    shares = [
+        GeoModel(
+            seed=1,
+            scenario=tariffed,
+            decisions=base,
+            turns=turns,
+            us_cost_premium=premium,
+            site_cost_push=push,
+        )
+        .run()
+        .world.tsmc_us_share
+        for premium in (0.3, 0.4, 0.5)
+    ]
+    assert shares[0] > shares[1] > shares[2]
+
+
 def test_doing_nothing_scores_below_the_doctrine():
     """Over 20 seeds, a nation that invests nothing and never acts scores below its doctrine."""
     turns = 64
