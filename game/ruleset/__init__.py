@@ -27,7 +27,8 @@ from game.ruleset._expr import (
     compile_template,
     did_you_mean,
 )
-from game.ruleset._load import RESERVED_NAMES, load_decisions, load_ruleset, load_scenario_file
+from game.ruleset._inputs import load_decisions, load_scenario_file
+from game.ruleset._load import RESERVED_NAMES, load_ruleset
 from game.ruleset._schema import DecisionLine, RuleFile, ScenarioSpec
 
 __all__ = [

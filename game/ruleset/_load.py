@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from game.errors import Diagnostic, RulesetError, clip_text
 from game.ruleset._compiled import (
@@ -40,10 +40,19 @@ from game.ruleset._expr import (
     compile_template,
     did_you_mean,
 )
-from game.ruleset._schema import SECTIONS, AttributeSpec, AttributesSpec, Effect, GameSpec, RuleFile
-from game.ruleset._yaml import Path_, YamlDoc, read_yaml
+from game.ruleset._schema import (
+    SECTIONS,
+    AttributeSpec,
+    AttributesSpec,
+    Effect,
+    GameSpec,
+    RuleFile,
+    allowed_keys,
+    unwrap,
+)
+from game.ruleset._yaml import Path_, YamlDoc, locate, read_yaml
 
-__all__ = ["RESERVED_NAMES", "load_decisions", "load_ruleset", "load_scenario_file"]
+__all__ = ["RESERVED_NAMES", "load_ruleset"]
 
 RESERVED_NAMES = {
     "id", "name", "home", "tags", "model", "unique_id", "pos", "random", "rng", "remove",
@@ -135,7 +144,7 @@ class _Loader:
     def _expr_error(self, ref: tuple[str, ...], sub: Path_, exc: ExprError) -> None:
         doc, path = self.origin[ref]
         pos = doc.pos((*path, *sub))
-        line, col = _locate(doc, pos, exc.col)
+        line, col = locate(doc, pos, exc.col)
         self.diags.append(Diagnostic(doc.file, line, col, exc.message))
 
     # Passes ------------------------------------------------------------------------
@@ -243,7 +252,7 @@ class _Loader:
             if section not in RuleFile.model_fields:
                 self._schema_error(doc, {"loc": (section,), "type": "extra_forbidden"})
                 continue
-            annotation = _unwrap(RuleFile.model_fields[section].annotation)
+            annotation = unwrap(RuleFile.model_fields[section].annotation)
             if section == "attributes":
                 out[section] = self._attributes(doc, body)
                 continue
@@ -334,7 +343,7 @@ class _Loader:
             )
             return
         if kind == "extra_forbidden":
-            allowed = _allowed_keys(loc[:-1])
+            allowed = allowed_keys(loc[:-1])
             what = "section" if len(loc) == 1 else "key"
             context = f" in {_describe(loc[:-1])}" if len(loc) > 1 else ""
             message = (
@@ -724,76 +733,6 @@ class _Loader:
         return (obj, body.attr) if obj is not None else None
 
 
-def _locate(doc: YamlDoc, pos: Any, offset: int) -> tuple[int, int]:
-    """Map an offset in a scalar's text back to (line, col) in its file.
-
-    YAML folds a plain or quoted scalar written over several lines into one line
-    (each break becomes a space, indentation goes); a literal block (`|`) keeps its
-    lines. Escapes in double-quoted text are not undone, so columns there may drift.
-    """
-    quoted = pos.style in ("'", '"')
-    if pos.end_line <= pos.line or not doc.lines:
-        return pos.line, pos.col + offset + (1 if quoted else 0)
-    if pos.style == "|":
-        first = pos.line  # 0-based index of the block's first content line
-        body = doc.lines[first : pos.end_line]
-        indent = min((len(s) - len(s.lstrip(" ")) for s in body if s.strip()), default=0)
-        for number, text in enumerate(body, first + 1):
-            width = len(text) - indent
-            if offset <= width:
-                return number, indent + offset + 1
-            offset -= width + 1
-        return pos.line, pos.col
-    start = pos.line - 1 if pos.style != ">" else pos.line
-    for number in range(start, min(pos.end_line, len(doc.lines))):
-        text = doc.lines[number]
-        begin = (
-            pos.col - 1 + (1 if quoted else 0)
-            if number == pos.line - 1
-            else len(text) - len(text.lstrip())
-        )
-        segment = text[begin:].rstrip()
-        if offset <= len(segment):
-            return number + 1, begin + offset + 1
-        offset -= len(segment) + 1
-    return pos.line, pos.col
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Annotated/Optional wrappers down to a model class, dict or list type."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, type(int | None)):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0]
-        else:
-            return annotation
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> set[str]:
-    """The keys allowed in the mapping at `loc` of a rule file (for 'did you mean')."""
-    current: Any = RuleFile
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return set()
-            current = field.annotation
-        elif typing.get_origin(current) is dict:
-            current = typing.get_args(current)[1]
-        elif typing.get_origin(current) is list:
-            current = typing.get_args(current)[0]
-        else:
-            return set()
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return set(current.model_fields)
-    return set()
-
-
 def _describe(loc: tuple[Any, ...]) -> str:
     """Name a place in a file for messages: ('rules', 'x', 'effects', 0) -> rules.x.effects[0]."""
     if not loc:
@@ -802,99 +741,3 @@ def _describe(loc: tuple[Any, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
     return text
-
-
-def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
-    """Read a decisions file (a YAML list of decision lines) and check it against `ruleset`.
-
-    Returns:
-        The decision lines, as `DecisionLine` specs.
-
-    Raises:
-        RulesetError: with the position of every problem.
-    """
-    from game.ruleset._schema import DecisionLine
-
-    path = Path(path)
-    loader = _checker_for(path, ruleset)
-    shown = _display(path)
-    if not path.is_file():
-        raise RulesetError([Diagnostic(shown, 1, 1, "no such decisions file")])
-    doc = read_yaml(path, shown, loader.diags)
-    if doc is None:
-        raise RulesetError(loader.diags)
-    if doc.data in ({}, None):
-        return []
-    if not isinstance(doc.data, list):
-        loader.error(
-            doc,
-            (),
-            "a decisions file is a list of lines such as '- {turn: 1, nation: US, action: ...}'",
-        )
-        raise RulesetError(loader.diags)
-    loader.origin[("decisions",)] = (doc, ())
-    lines = []
-    for i, item in enumerate(doc.data):
-        try:
-            line = DecisionLine.model_validate(item)
-        except ValidationError as exc:
-            for problem in exc.errors(include_url=False):
-                loader._schema_error(doc, {**problem, "loc": (i, *problem["loc"])})
-            continue
-        loader.check_decision(("decisions",), (i,), line, ruleset.investment_lines, ruleset.actions)
-        lines.append(line)
-    if loader.diags:
-        raise RulesetError(loader.diags)
-    return lines
-
-
-def _checker_for(path: Path, ruleset: Ruleset) -> _Loader:
-    """A loader primed with a loaded ruleset's names, to check files that refer to it."""
-    loader = _Loader(path.parent, [path])
-    ns = loader.ns
-    ns.ids = {
-        "nation": set(ruleset.nations),
-        "firm": set(ruleset.firms),
-        "agency": set(ruleset.agencies),
-    }
-    ns.events = set(ruleset.events)
-    ns.actions = set(ruleset.actions)
-    ns.parameters = set(ruleset.parameters)
-    ns.attributes = {kind: set(table) for kind, table in ruleset.attributes.items()}
-    return loader
-
-
-def load_scenario_file(path: str | Path, ruleset: Ruleset) -> Any:
-    """Read a scenario from its own YAML file (the keys of one `scenarios:` entry).
-
-    Returns:
-        The `ScenarioSpec`.
-
-    Raises:
-        RulesetError: with the position of every problem.
-    """
-    from game.ruleset._schema import ScenarioSpec
-
-    path = Path(path)
-    shown = _display(path)
-    if not path.is_file():
-        raise RulesetError([Diagnostic(shown, 1, 1, "no such scenario file")])
-    loader = _checker_for(path, ruleset)
-    doc = read_yaml(path, shown, loader.diags)
-    if doc is None:
-        raise RulesetError(loader.diags)
-    if not isinstance(doc.data, dict):
-        loader.error(doc, (), "a scenario file is a mapping (doc:, turns:, parameters:, …)")
-        raise RulesetError(loader.diags)
-    try:
-        spec = ScenarioSpec.model_validate(doc.data)
-    except ValidationError as exc:
-        for problem in exc.errors(include_url=False):
-            loader._schema_error(doc, problem)
-        raise RulesetError(loader.diags) from None
-    loader.origin[("scenario",)] = (doc, ())
-    merged = {"parameters": ruleset.parameters}
-    loader._scenario(("scenario",), spec, merged, ruleset.investment_lines, ruleset.actions)
-    if loader.diags:
-        raise RulesetError(loader.diags)
-    return spec

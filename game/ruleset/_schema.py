@@ -7,6 +7,7 @@ give the JSON Schema that editors use for completion (`silicon-shield schema`).
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -301,3 +302,38 @@ class RuleFile(Strict):
 
 
 SECTIONS = tuple(RuleFile.model_fields)
+
+
+def unwrap(annotation: Any) -> Any:
+    """Strip Annotated/Optional wrappers down to a model class, dict or list type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, type(int | None)):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def allowed_keys(loc: tuple[Any, ...]) -> set[str]:
+    """The keys allowed in the mapping at `loc` of a rule file (for 'did you mean')."""
+    current: Any = RuleFile
+    for part in loc:
+        current = unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return set()
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        elif typing.get_origin(current) is list:
+            current = typing.get_args(current)[0]
+        else:
+            return set()
+    current = unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return set(current.model_fields)
+    return set()

@@ -351,3 +351,38 @@ class _Walker:
             self.doc.keys[(*path, key)] = Pos(kmark.line + 1, kmark.column + 1)
             out[key] = self.walk(value_node, (*path, key), depth + 1, site)
         return out
+
+
+def locate(doc: YamlDoc, pos: Any, offset: int) -> tuple[int, int]:
+    """Map an offset in a scalar's text back to (line, col) in its file.
+
+    YAML folds a plain or quoted scalar written over several lines into one line
+    (each break becomes a space, indentation goes); a literal block (`|`) keeps its
+    lines. Escapes in double-quoted text are not undone, so columns there may drift.
+    """
+    quoted = pos.style in ("'", '"')
+    if pos.end_line <= pos.line or not doc.lines:
+        return pos.line, pos.col + offset + (1 if quoted else 0)
+    if pos.style == "|":
+        first = pos.line  # 0-based index of the block's first content line
+        body = doc.lines[first : pos.end_line]
+        indent = min((len(s) - len(s.lstrip(" ")) for s in body if s.strip()), default=0)
+        for number, text in enumerate(body, first + 1):
+            width = len(text) - indent
+            if offset <= width:
+                return number, indent + offset + 1
+            offset -= width + 1
+        return pos.line, pos.col
+    start = pos.line - 1 if pos.style != ">" else pos.line
+    for number in range(start, min(pos.end_line, len(doc.lines))):
+        text = doc.lines[number]
+        begin = (
+            pos.col - 1 + (1 if quoted else 0)
+            if number == pos.line - 1
+            else len(text) - len(text.lstrip())
+        )
+        segment = text[begin:].rstrip()
+        if offset <= len(segment):
+            return number + 1, begin + offset + 1
+        offset -= len(segment) + 1
+    return pos.line, pos.col
