@@ -76,6 +76,7 @@ def _checker_for(path: Path, ruleset: Ruleset) -> _Loader:
     ns.actions = set(ruleset.actions)
     ns.parameters = set(ruleset.parameters)
     ns.attributes = {kind: set(table) for kind, table in ruleset.attributes.items()}
+    loader.attribute_specs = dict(ruleset.attributes)
     return loader
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import math
 import re
 import types
 import typing
@@ -116,9 +117,12 @@ class _Loader:
         self.origin: dict[tuple[str, ...], tuple[YamlDoc, Path_]] = {}
         self.ns = Namespace()
         self.broken: set[str] = set()
+        self.attribute_specs: dict[str, dict[str, Any]] = {}
 
     # Reporting ---------------------------------------------------------------------
     def error(self, doc: YamlDoc, path: Path_, message: str, *, key: bool = False) -> None:
+        if any(tuple(path[: len(bad)]) == bad for bad in doc.bad):
+            return  # the reader already reported this value (a refused tag)
         pos = doc.pos(path, key=key)
         self.diags.append(Diagnostic(doc.file, pos.line, pos.col, message))
 
@@ -409,6 +413,10 @@ class _Loader:
         broken = self.broken
         ns.attributes = {kind: set(table) | broken for kind, table in attributes.items()}
         ns.attributes["nation"] |= reserved_nation
+        self.attribute_specs = attributes
+        for kind, table in attributes.items():
+            for name, spec in table.items():
+                self._in_bounds(spec, spec.value, ("attributes", kind, name), ("value",), name)
         ns.parameters = set(merged["parameters"]) | broken
         for name in set(merged["parameters"]) & RESERVED_NAMES:
             self.at(
@@ -423,7 +431,7 @@ class _Loader:
         for section, kind in _ENTITY_SECTIONS.items():
             for ident, spec in merged[section].items():
                 ns.tags |= set(spec.tags)
-                for attr in spec.attrs:
+                for attr, value in spec.attrs.items():
                     self._known(
                         attr,
                         ns.attributes[kind],
@@ -432,6 +440,8 @@ class _Loader:
                         f"{kind} attribute",
                         key=True,
                     )
+                    bounds = attributes[kind].get(attr)
+                    self._in_bounds(bounds, value, (section, ident), ("attrs", attr), attr)
                 if kind != "nation":
                     self._known(
                         spec.nation, ns.ids["nation"], (section, ident), ("nation",), "nation"
@@ -559,6 +569,17 @@ class _Loader:
             default_scenario=default, counts=counts,
         )  # fmt: skip
 
+    def _in_bounds(
+        self, spec: Any, value: float, ref: tuple[str, ...], sub: Path_, name: str
+    ) -> None:
+        """Report a start value outside its attribute's declared bounds."""
+        if spec is None:
+            return
+        low = -math.inf if spec.min is None else spec.min
+        high = math.inf if spec.max is None else spec.max
+        if not low <= value <= high:
+            self.at(ref, sub, f"{name} = {value:g} is outside its bounds [{low:g}, {high:g}]")
+
     def _known(
         self,
         name: str,
@@ -626,14 +647,16 @@ class _Loader:
                         ("parameters", name),
                         f"{name} = {value} is outside its range [{p.min}, {p.max}]",
                     )
-        for name in spec.world:
+        for name, value in spec.world.items():
             self._known(
                 name, self.ns.attributes["world"], ref, ("world", name), "world attribute", key=True
             )
+            bounds = self.attribute_specs.get("world", {}).get(name)
+            self._in_bounds(bounds, value, ref, ("world", name), name)
         for section, kind in (("nations", "nation"), ("firms", "firm")):
             for ident, values in getattr(spec, section).items():
                 if self._known(ident, self.ns.ids[kind], ref, (section, ident), kind, key=True):
-                    for name in values:
+                    for name, value in values.items():
                         self._known(
                             name,
                             self.ns.attributes[kind],
@@ -642,6 +665,8 @@ class _Loader:
                             f"{kind} attribute",
                             key=True,
                         )
+                        bounds = self.attribute_specs.get(kind, {}).get(name)
+                        self._in_bounds(bounds, value, ref, (section, ident, name), name)
         for nation in spec.seats:
             self._known(nation, self.ns.ids["nation"], ref, ("seats", nation), "nation", key=True)
         for i, line in enumerate(spec.decisions):
@@ -728,7 +753,8 @@ class _Loader:
                 ExprError("a target is an attribute such as world.strait_tension or self.capacity"),
             )
             return None
-        obj_text = text.strip()[: body.value.end_col_offset]
+        stripped = text.strip()
+        obj_text = stripped[: body.end_col_offset - len(body.attr)].rstrip().removesuffix(".")  # type: ignore[operator]
         obj = self.expr(ref, sub, obj_text, scope, want=None)
         return (obj, body.attr) if obj is not None else None
 

@@ -25,7 +25,11 @@ def _number_to_text(value: Any) -> Any:
     return value
 
 
-Expr = Annotated[str, BeforeValidator(_number_to_text), Field(min_length=1, max_length=2000)]
+Expr = Annotated[
+    str,
+    BeforeValidator(_number_to_text, json_schema_input_type=str | float | bool),
+    Field(min_length=1, max_length=2000),
+]
 
 
 class Strict(BaseModel):
@@ -92,7 +96,10 @@ def _attribute_shorthand(value: Any) -> Any:
     return value
 
 
-AttributeTable = Annotated[dict[Id, AttributeSpec], BeforeValidator(_attribute_shorthand)]
+AttributeTable = Annotated[
+    dict[Id, AttributeSpec],
+    BeforeValidator(_attribute_shorthand, json_schema_input_type=dict[Id, float | AttributeSpec]),
+]
 
 
 class AttributesSpec(Strict):

@@ -69,6 +69,7 @@ class YamlDoc:
     lines: list[str] = field(default_factory=list)
     values: dict[Path_, Pos] = field(default_factory=dict)
     keys: dict[Path_, Pos] = field(default_factory=dict)
+    bad: set[Path_] = field(default_factory=set)  # values already reported (refused tags)
 
     def pos(self, path: Path_, *, key: bool = False) -> Pos:
         """Return the position of the value at `path` (or of its key), else of its nearest parent."""
@@ -292,21 +293,23 @@ class _Walker:
             return self._mapping(node, path, depth, site)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                return self._bad_tag(node)
+                return self._bad_tag(node, path)
             return [
                 self.walk(item, (*path, i), depth + 1, site) for i, item in enumerate(node.value)
             ]
         if node.tag not in _PLAIN_TAGS:
-            return self._bad_tag(node)
+            return self._bad_tag(node, path)
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError):
             self.err(mark.line + 1, mark.column + 1, f"cannot read value {clip_text(node.value)}")
+            self.doc.bad.add(path)
             return None
 
-    def _bad_tag(self, node: yaml.Node) -> None:
+    def _bad_tag(self, node: yaml.Node, path: Path_) -> None:
+        self.doc.bad.add(path)
         mark = node.start_mark
         self.err(
             mark.line + 1,
@@ -320,7 +323,7 @@ class _Walker:
         self, node: yaml.MappingNode, path: Path_, depth: int, site: Pos | None
     ) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
-            return self._bad_tag(node)
+            return self._bad_tag(node, path)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             kmark = key_node.start_mark

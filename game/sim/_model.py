@@ -287,8 +287,12 @@ class GeoModel(mesa.Model):
             yield
         except (ArithmeticError, ValueError) as exc:
             where = self._where or self.ruleset.game.title
+            problem = {
+                OverflowError: "a number grew too large (overflow)",
+                ZeroDivisionError: "division by zero",
+            }.get(type(exc), str(exc))
             raise SimulationError(
-                f"{where}: error: {exc} (in {self._cause!r}, turn {self.turn})",
+                f"{where}: error: {problem} (in {self._cause!r}, turn {self.turn})",
                 rule=self._cause,
                 turn=self.turn,
             ) from None

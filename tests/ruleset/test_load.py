@@ -786,3 +786,61 @@ def test_default_ruleset_has_the_documented_ids():
     )
     assert {"strait_crisis", "cable_cut"} <= set(rules.events)
     assert "us_cost_premium" in rules.parameters
+
+
+# Start values, targets and refused tags ------------------------------------------------
+
+
+def test_attribute_start_value_outside_its_bounds(mini_rules):
+    """A declared start value outside the attribute's min/max is reported at that value."""
+    path = edit(mini_rules / "game.yaml", "{value: 0.2, min: 0.0", "{value: 1.5, min: 0.0")
+    d = one(errors(mini_rules), "outside its bounds")
+    assert "strait_tension = 1.5" in d.message
+    assert d.file.endswith("game.yaml")
+    assert d.line == locate(path, "value: 1.5")[0]
+
+
+def test_entity_value_outside_its_bounds(mini_rules):
+    """A nation's `attrs:` value outside the attribute's bounds is reported at that value."""
+    edit(mini_rules / "game.yaml", "capacity: 0.3", "capacity: {value: 0.3, min: 0, max: 1}")
+    path = edit(mini_rules / "world.yaml", "capacity: 0.6", "capacity: 1.6")
+    d = one(errors(mini_rules), "outside its bounds")
+    assert_at(d, path, locate(path, "1.6"))
+
+
+def test_scenario_override_outside_its_bounds(mini_rules):
+    """A scenario's world override outside the attribute's bounds is an error."""
+    write_rules(
+        mini_rules,
+        "scenarios.yaml",
+        """\
+        scenarios:
+          hot:
+            doc: Too hot.
+            world: {strait_tension: 2.0}
+        """,
+    )
+    d = one(errors(mini_rules), "outside its bounds")
+    assert "strait_tension = 2" in d.message
+
+
+def test_parenthesised_target_compiles(mini_rules):
+    """A target whose object is a parenthesised conditional such as `(a if c else b).x` works."""
+    edit(
+        mini_rules / "world.yaml",
+        "      - multiply: world.strait_tension\n        value: 0.9",
+        "      - add: \"(nation('TW') if world.strait_tension > 0 else nation('TW')).capacity\"\n"
+        "        value: 0.1",
+    )
+    rules = load_ruleset(mini_rules)
+    effect = rules.rules["production"][0].effects[0]
+    assert effect.attr == "capacity"
+    assert effect.obj.type == "nation"
+
+
+def test_refused_tag_is_reported_once(mini_rules):
+    """A Python tag gives one diagnostic, not a second 'expected a mapping' for the same value."""
+    write_rules(mini_rules, "tagged.yaml", "rules: !!python/object:os.system {a: 1}\n")
+    diags = [d for d in errors(mini_rules) if d.file.endswith("tagged.yaml")]
+    assert len(diags) == 1, [d.render() for d in diags]
+    assert "is not allowed" in diags[0].message
