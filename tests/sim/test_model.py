@@ -559,6 +559,17 @@ def test_division_by_zero_in_a_rule_is_a_simulation_error(lab: Callable[..., Pat
     assert caught.value.turn == 2
 
 
+def test_overflow_in_a_rule_is_a_readable_simulation_error(lab: Callable[..., Path]) -> None:
+    """A rule whose number overflows says so in words, not as a raw error tuple."""
+    extra = DIVIDE_IN_PHASE.replace('"1 / world.zero"', '"(world.zero + 10) ** 1000"')
+    model = GeoModel(seed=1, rules=lab(extra))
+    model.step()
+    with pytest.raises(SimulationError) as caught:
+        model.step()
+    assert "overflow" in str(caught.value)
+    assert "(34," not in str(caught.value)
+
+
 def test_simulation_error_carries_the_failing_rule_id(lab: Callable[..., Path]) -> None:
     """The SimulationError of a rule that divides by zero has `rule` set to that rule's id."""
     model = GeoModel(seed=1, rules=lab(DIVIDE_IN_PHASE))
