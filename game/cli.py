@@ -9,6 +9,7 @@ wrong command-line value.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from game.errors import GameError, ParameterError, RulesetError
+from game.errors import GameError, ParameterError, RulesetError, SimulationError
 
 __all__ = ["main"]
 
@@ -109,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParameterError as exc:
         print(f"silicon-shield {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except SimulationError as exc:
+        print(str(exc), file=sys.stderr)  # already `file:line:col: error: message`
+        return 1
     except GameError as exc:
         print(f"silicon-shield {args.command}: error: {exc}", file=sys.stderr)
         return 1
@@ -149,9 +153,10 @@ def _run(args: argparse.Namespace) -> int:
             raise ParameterError(
                 "--out", f"--out must end in .csv or .parquet, got {str(args.out)!r}"
             )
-        if not args.out.parent.is_dir():
+        _check_out(args.out)
+        if args.out.suffix.lower() == ".parquet" and importlib.util.find_spec("pyarrow") is None:
             raise ParameterError(
-                "--out", f"--out {str(args.out)!r}: folder {str(args.out.parent)!r} does not exist"
+                "--out", "Parquet output needs pyarrow: pip install 'silicon-shield[research]'"
             )
     progress, close = _progress_bar(spec)
     try:
@@ -167,7 +172,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.summary, indent=2))
     else:
-        print(_readable(result))
+        print(_readable(result, params))
     return 0
 
 
@@ -185,31 +190,55 @@ def _progress_bar(spec: Any) -> tuple[Callable[[int], None] | None, Callable[[],
     return update, bar.close
 
 
-def _readable(result: Any) -> str:
+def _readable(result: Any, changed: dict[str, float]) -> str:
+    """The run summary for a person: metrics with their meaning, scores, events, headlines."""
     summary = result.summary
     first = dict(zip(result.columns, result.rows[0], strict=True))
     lines = [
         f"Silicon Shield — scenario {summary['scenario']}, seed {summary['seed']}: "
-        f"{summary['turns']} quarters, {summary['start']} – {summary['end']}",
-        "",
-        f"{'metric':28} {'start':>10} {'end':>10}",
+        f"{summary['turns']} quarters, {summary['start']} – {summary['end']}"
     ]
+    lines += [f"note: {note}" for note in result.notes]
+    if changed:
+        lines.append("parameters set: " + ", ".join(f"{k} = {v:g}" for k, v in changed.items()))
+    lines += ["", f"{'metric':26} {'start':>9} {'end':>9}  what it measures"]
     for name, value in summary["final"].items():
-        lines.append(f"{name:28} {first[name]:>10.3f} {value:>10.3f}")
-    lines += ["", "scores: " + ", ".join(f"{n} {s:.1f}" for n, s in summary["scores"].items())]
+        doc = result.metric_docs.get(name, "")
+        lines.append(f"{name:26} {first[name]:>9.3f} {value:>9.3f}  {doc}")
+    lines += [
+        "",
+        "scores (each nation's objectives, see `silicon-shield docs`; higher is better):",
+        "  " + "   ".join(f"{n} {s:.1f}" for n, s in summary["scores"].items()),
+    ]
     events = summary["events"]
-    lines.append(
-        "events: "
-        + (", ".join(f"{e['id']} (turn {e['turn']})" for e in events) if events else "none")
-    )
-    news = summary["news"]
-    if news:
-        lines += ["", "headlines:"]
-        lines += [f"  turn {n['turn']:>3}  {n['text']}" for n in news[:12]]
-        if len(news) > 12:
-            lines.append(f"  … and {len(news) - 12} more (see --json)")
-    lines.append(f"\nruleset {summary['ruleset_hash']}")
+    dates = {n["turn"]: n["date"] for n in summary["news"]}
+    shown = [f"{e['id']} ({dates.get(e['turn'], 'turn ' + str(e['turn']))})" for e in events]
+    lines.append("events: " + (", ".join(shown) if shown else "none"))
+    lines += _headlines(summary["news"])
+    lines.append(f"\nruleset {summary['ruleset_hash']}; the full news is under 'news' in --json")
     return "\n".join(lines)
+
+
+def _headlines(news: list[dict[str, Any]], limit: int = 24) -> list[str]:
+    """The news, with repeats of the same cause folded into their first item."""
+    if not news:
+        return []
+    repeats: dict[str, int] = {}
+    firsts = []
+    for item in news:
+        cause = item["causes"][0] if item["causes"] else item["text"]
+        if cause in repeats:
+            repeats[cause] += 1
+        else:
+            repeats[cause] = 0
+            firsts.append((cause, item))
+    lines = ["", "headlines:"]
+    for cause, item in firsts[:limit]:
+        more = f"  (and {repeats[cause]} more like it)" if repeats[cause] else ""
+        lines.append(f"  {item['date']}  {item['text']}{more}")
+    if len(firsts) > limit:
+        lines.append(f"  … and {len(firsts) - limit} more kinds of news")
+    return lines
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -229,10 +258,21 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_out(out: Path) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    if out.is_dir():
+        raise ParameterError("--out", f"--out {str(out)!r} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise ParameterError(
+            "--out", f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist"
+        )
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         print(text)
         return
+    _check_out(out)
     from game.research import write_atomic
 
     write_atomic(out, (text + "\n").encode())

@@ -387,3 +387,16 @@ def test_no_command_prints_a_traceback(
         if "Traceback" in result.stdout + result.stderr
     ]
     assert shown == []
+
+
+def test_out_pointing_at_a_folder_is_refused_before_playing(tmp_path: Path) -> None:
+    """`run --out FOLDER` and `schema --out FOLDER` exit 2 with one line, no traceback."""
+    folder = tmp_path / "d.csv"
+    folder.mkdir()
+    for args in (["run", "--turns", "2", "--out", str(folder)], ["schema", "--out", str(folder)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=MAIN
+        )
+        assert done.returncode == 2, done.stderr
+        assert "is a folder" in done.stderr
+        assert "Traceback" not in done.stderr

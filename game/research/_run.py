@@ -35,6 +35,8 @@ class RunResult:
     summary: dict[str, Any]
     columns: list[str]
     rows: list[list[float]]
+    metric_docs: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = None) -> RunResult:
@@ -54,7 +56,8 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
     scenario: Any = spec.scenario
     if scenario and scenario.endswith((".yaml", ".yml")):
         ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
-        scenario = load_scenario_file(scenario, ruleset)
+        loaded = load_scenario_file(scenario, ruleset)
+        scenario = loaded.model_copy(update={"title": loaded.title or Path(scenario).stem})
     model = GeoModel(
         seed=seed,
         scenario=scenario,
@@ -68,6 +71,18 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
     columns = ["turn", "year", "quarter", *table.columns]
     rows = []
     for turn, values in enumerate(table.itertuples(index=False)):
-        index = model.start_quarter - 1 + max(turn, 1) - 1
+        # Row t is the state at the end of turn t's quarter; row 0, the start, is the end
+        # of the quarter before the first.
+        index = model.start_quarter - 1 + turn - 1
         rows.append([turn, model.start_year + index // 4, index % 4 + 1, *values])
-    return RunResult(model.summary(), columns, rows)
+    notes = []
+    humans = [n for n, seat in model.scenario_spec.seats.items() if seat == "human"]
+    if humans:
+        notes.append(
+            f"headless run: bots play every seat, including {', '.join(humans)}, "
+            "which this scenario gives to teams"
+        )
+    if model.unplayed_decisions:
+        notes.append(f"decisions scripted after turn {model.turns} were not played")
+    docs = {ident: m.spec.doc for ident, m in model.ruleset.metrics.items()}
+    return RunResult(model.summary(), columns, rows, docs, notes)

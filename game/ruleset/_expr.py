@@ -93,9 +93,10 @@ class ExprError(Exception):
 
 def did_you_mean(word: str, options: Any) -> str:
     """Return ' (did you mean 'x'?)' for the closest option, or ''."""
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    if not close and word.lower() in {o.lower() for o in options}:
-        close = [o for o in options if o.lower() == word.lower()]
+    others = sorted(o for o in options if o != word)
+    close = difflib.get_close_matches(word, others, n=1, cutoff=0.6)
+    if not close and word.lower() in {o.lower() for o in others}:
+        close = [o for o in others if o.lower() == word.lower()]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -54,7 +54,9 @@ def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
             line = DecisionLine.model_validate(item)
         except ValidationError as exc:
             for problem in exc.errors(include_url=False):
-                loader._schema_error(doc, {**problem, "loc": (i, *problem["loc"])})
+                loader._schema_error(
+                    doc, {**problem, "loc": (i, *problem["loc"])}, list[DecisionLine]
+                )
             continue
         loader.check_decision(("decisions",), (i,), line, ruleset.investment_lines, ruleset.actions)
         lines.append(line)
@@ -99,6 +101,15 @@ def load_scenario_file(path: str | Path, ruleset: Ruleset) -> Any:
     doc = read_yaml(path, shown, loader.diags)
     if doc is None:
         raise RulesetError(loader.diags)
+    if isinstance(doc.data, dict) and "scenarios" in doc.data:
+        loader.error(
+            doc,
+            ("scenarios",),
+            "a scenario file holds one scenario's keys (doc:, turns:, parameters:, …); "
+            "for a scenario of a ruleset, pass its id: --scenario NAME",
+            key=True,
+        )
+        raise RulesetError(loader.diags)
     if not isinstance(doc.data, dict):
         loader.error(doc, (), "a scenario file is a mapping (doc:, turns:, parameters:, …)")
         raise RulesetError(loader.diags)
@@ -106,7 +117,7 @@ def load_scenario_file(path: str | Path, ruleset: Ruleset) -> Any:
         spec = ScenarioSpec.model_validate(doc.data)
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
-            loader._schema_error(doc, problem)
+            loader._schema_error(doc, problem, ScenarioSpec)
         raise RulesetError(loader.diags) from None
     loader.origin[("scenario",)] = (doc, ())
     merged = {"parameters": ruleset.parameters}

@@ -118,6 +118,7 @@ class _Loader:
         self.ns = Namespace()
         self.broken: set[str] = set()
         self.attribute_specs: dict[str, dict[str, Any]] = {}
+        self._acting = ""  # the nation of the decision line being checked
 
     # Reporting ---------------------------------------------------------------------
     def error(self, doc: YamlDoc, path: Path_, message: str, *, key: bool = False) -> None:
@@ -161,6 +162,7 @@ class _Loader:
         game_doc: YamlDoc | None = None
         digest = hashlib.sha256()
         names = []
+        unreadable = False
         for path in self.files:
             shown = _display(path)
             names.append(shown)
@@ -169,6 +171,7 @@ class _Loader:
             digest.update(path.read_bytes() if path.stat().st_size < 10_000_000 else b"")
             doc = read_yaml(path, shown, self.diags)
             if doc is None:
+                unreadable = True
                 continue
             spec = self._validate(doc)
             if spec is None:
@@ -212,7 +215,9 @@ class _Loader:
                     "no file defines the 'game:' section (title, phases, budget)",
                 )
             )
-        if game is None:
+        if game is None or unreadable:
+            # With a file unread, its ids are unknown: checking references now would
+            # blame the files that use them. Report what was found; references next time.
             raise RulesetError(self.diags)
         ruleset = self._resolve(game, merged, attributes, tuple(names), digest.hexdigest()[:16])
         if self.diags:
@@ -333,7 +338,8 @@ class _Loader:
                 self._schema_error(doc, {**problem, "loc": (*loc, *problem["loc"])})
             return None
 
-    def _schema_error(self, doc: YamlDoc, problem: Any) -> None:
+    def _schema_error(self, doc: YamlDoc, problem: Any, root: Any = RuleFile) -> None:
+        """Report one pydantic problem; `root` is the type the whole file was checked as."""
         loc = tuple(problem["loc"])
         kind = problem["type"]
         got = problem.get("input")
@@ -347,7 +353,7 @@ class _Loader:
             )
             return
         if kind == "extra_forbidden":
-            allowed = allowed_keys(loc[:-1])
+            allowed = allowed_keys(loc[:-1], root)
             what = "section" if len(loc) == 1 else "key"
             context = f" in {_describe(loc[:-1])}" if len(loc) > 1 else ""
             message = (
@@ -617,6 +623,8 @@ class _Loader:
     ) -> None:
         if target is not None:
             self._known(target, self.ns.ids["nation"], ref, (*sub, "target"), "nation")
+            if target == ref[-1] or target == self._acting:
+                self.at(ref, (*sub, "target"), f"a nation cannot target itself ({target})")
         if action is None:
             if target is not None:
                 self.at(ref, (*sub, "target"), "'target:' is only used with 'action:'")
@@ -684,6 +692,7 @@ class _Loader:
         if line.event:
             self._known(line.event, self.ns.events, ref, (*sub, "event"), "event")
             return
+        self._acting = line.nation
         self._known(line.nation, self.ns.ids["nation"], ref, (*sub, "nation"), "nation")
         if line.invest:
             self._invest(ref, (*sub, "invest"), line.invest, lines)

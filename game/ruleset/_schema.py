@@ -324,9 +324,9 @@ def unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def allowed_keys(loc: tuple[Any, ...]) -> set[str]:
-    """The keys allowed in the mapping at `loc` of a rule file (for 'did you mean')."""
-    current: Any = RuleFile
+def allowed_keys(loc: tuple[Any, ...], root: Any = None) -> set[str]:
+    """The keys allowed in the mapping at `loc` of a file checked as `root` (for 'did you mean')."""
+    current: Any = RuleFile if root is None else root
     for part in loc:
         current = unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):

@@ -101,6 +101,7 @@ class GeoModel(mesa.Model):
                     "scenario", f"unknown scenario {self.scenario_id!r}{hint}; known: {known}"
                 )
             spec = ruleset.scenarios[self.scenario_id]
+        self.scenario_spec = spec
         self.parameters = self._parameters(spec.parameters, params)
         self.turns = int(turns if turns is not None else spec.turns or ruleset.game.turns)
         start = spec.start or ruleset.game.start
@@ -134,6 +135,8 @@ class GeoModel(mesa.Model):
         elif decisions:
             lines += list(decisions)
         self.scripted, self.injected = decisions_by_turn(lines)
+        last = max([*self.scripted, *self.injected], default=0)
+        self.unplayed_decisions = last > self.turns  # scripted turns the game will not reach
         self.splits = {
             n: dict(ruleset.bots[n].invest) if n in ruleset.bots else {} for n in ruleset.nations
         }
@@ -297,9 +300,21 @@ class GeoModel(mesa.Model):
                 turn=self.turn,
             ) from None
 
+    @property
+    def over(self) -> bool:
+        """Whether the last turn has been played."""
+        return self.turn >= self.turns
+
     def step(self) -> None:
-        """Play one turn."""
-        self.turn = self.steps
+        """Play one turn; once the game is over, a step plays nothing and sets `running` False.
+
+        Ending one step after the last turn (rather than during it) is what keeps the last
+        turn in `mesa.batch_run`'s results, which report the row of step `steps - 1`.
+        """
+        if self.over:
+            self.running = False
+            return
+        self.turn += 1
         self._set_clock(self.turn)
         rs = self.ruleset
         with self._guarded():
@@ -315,8 +330,6 @@ class GeoModel(mesa.Model):
             self._expire_proposals()
             self._measure()
         self.datacollector.collect(self)
-        if self.turn >= self.turns:
-            self.running = False
 
     def _decide(self) -> dict[str, Decision]:
         c = self.context
@@ -502,10 +515,11 @@ class GeoModel(mesa.Model):
 
     def run(self, progress: Any = None) -> GeoModel:
         """Play until the last turn; call `progress(turn)` after each turn if given."""
-        while self.running:
+        while not self.over:
             self.step()
             if progress is not None:
                 progress(self.turn)
+        self.running = False
         return self
 
     def summary(self) -> dict[str, Any]:
@@ -521,7 +535,15 @@ class GeoModel(mesa.Model):
             "final": {k: round(v, 6) for k, v in self.metric_values.items()},
             "scores": self.scores(),
             "events": [{"turn": t, "id": e} for t, e in self.event_log],
-            "news": [{"turn": n.turn, "text": n.text, "causes": list(n.causes)} for n in self.news],
+            "news": [
+                {
+                    "turn": n.turn,
+                    "date": self.date_of(n.turn),
+                    "text": n.text,
+                    "causes": list(n.causes),
+                }
+                for n in self.news
+            ],
         }
 
 

@@ -37,9 +37,9 @@ def test_run_one_columns_are_turn_date_and_metrics(result: RunResult) -> None:
 
 
 def test_run_one_has_a_row_per_turn_plus_the_start(result: RunResult) -> None:
-    """Row 0 is the state before turn 1; then one row per turn, with its date."""
+    """Row 0 is the state before turn 1 (dated the quarter before); then one row per turn."""
     assert [row[:3] for row in result.rows] == [
-        [0, 2025, 1], [1, 2025, 1], [2, 2025, 2], [3, 2025, 3], [4, 2025, 4], [5, 2026, 1],
+        [0, 2024, 4], [1, 2025, 1], [2, 2025, 2], [3, 2025, 3], [4, 2025, 4], [5, 2026, 1],
         [6, 2026, 2],
     ]  # fmt: skip
     assert all(len(row) == len(result.columns) for row in result.rows)

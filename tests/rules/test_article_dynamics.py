@@ -243,3 +243,21 @@ def test_every_rule_has_a_doc_and_a_source():
         assert spec.doc
         assert "\n" not in spec.doc.strip()
         assert spec.source or spec.assumption
+
+
+@pytest.mark.parametrize(
+    ("nation", "action", "target"),
+    [
+        ("CN", "propose_sourcing_5050", "TW"),
+        ("US", "military_drills", None),
+        ("TW", "export_control", "US"),
+        ("CN", "impose_tariff", "TW"),
+        ("TW", "propose_taiwan_model", "JP"),
+    ],
+)
+def test_actions_belong_to_the_nations_the_article_gives_them(nation, action, target):
+    """An action taken by the wrong nation (or at the wrong one) is refused with a news item."""
+    line = DecisionLine(turn=1, nation=nation, action=action, target=target)
+    model = GeoModel(seed=1, decisions=[line], turns=1).run()
+    assert (1, nation, action, target) not in model.action_log
+    assert any("refused" in n.text and action in n.causes for n in model.news)

@@ -585,15 +585,25 @@ def test_every_problem_in_a_file_is_reported_at_once(mini_rules):
 
 
 def test_problems_in_several_files_are_reported_together(mini_rules):
-    """A YAML error, a schema error and a reference error in three files are all reported."""
-    write_rules(mini_rules, "a_syntax.yaml", "a: [1\n")
+    """A schema error and a reference error in two files are reported in one pass."""
     write_rules(mini_rules, "b_schema.yaml", "metrix: {}\n")
     edit(mini_rules / "world.yaml", "    phase: production", "    phase: prodution")
     diags = errors(mini_rules)
-    assert [Path(d.file).name for d in diags] == ["a_syntax.yaml", "b_schema.yaml", "world.yaml"]
+    assert [Path(d.file).name for d in diags] == ["b_schema.yaml", "world.yaml"]
+    assert "unknown section 'metrix'" in diags[0].message
+    assert "unknown phase 'prodution'" in diags[1].message
+
+
+def test_an_unreadable_file_defers_reference_checks(mini_rules):
+    """With a file unreadable, its ids are unknown, so no other file is blamed for using them."""
+    path = write_rules(mini_rules, "a_syntax.yaml", "a: [1\n")
+    write_rules(mini_rules, "b_schema.yaml", "metrix: {}\n")
+    edit(mini_rules / "world.yaml", "    phase: production", "    phase: prodution")
+    diags = errors(mini_rules)
+    assert [Path(d.file).name for d in diags] == ["a_syntax.yaml", "b_schema.yaml"]
     assert "YAML syntax" in diags[0].message
-    assert "unknown section 'metrix'" in diags[1].message
-    assert "unknown phase 'prodution'" in diags[2].message
+    path.unlink()
+    assert "unknown phase 'prodution'" in errors(mini_rules)[-1].message
 
 
 def test_error_text_lists_every_diagnostic(mini_rules):
@@ -844,3 +854,29 @@ def test_refused_tag_is_reported_once(mini_rules):
     diags = [d for d in errors(mini_rules) if d.file.endswith("tagged.yaml")]
     assert len(diags) == 1, [d.render() for d in diags]
     assert "is not allowed" in diags[0].message
+
+
+def test_decision_targeting_its_own_nation_is_an_error(mini_rules, tmp_path):
+    """A decision line whose target is the acting nation is refused by the checker."""
+    edit(
+        mini_rules / "world.yaml",
+        "    assumption: a plain lever for tests\n",
+        "    assumption: a plain lever for tests\n    target: nation\n",
+    )
+    decisions = tmp_path / "moves.yaml"
+    decisions.write_text(
+        "- {turn: 1, nation: TW, action: raise_tension, target: TW}\n", encoding="utf-8"
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_decisions(decisions, load_ruleset(mini_rules))
+    d = one(caught.value.diagnostics, "cannot target itself")
+    assert_at(d, decisions, locate(decisions, "TW}"))
+
+
+def test_decision_file_unknown_key_suggests_the_closest(mini_rules, tmp_path):
+    """A misspelt key in a decisions file gets a 'did you mean'."""
+    decisions = tmp_path / "moves.yaml"
+    decisions.write_text("- {turn: 1, nation: TW, actoin: raise_tension}\n", encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_decisions(decisions, load_ruleset(mini_rules))
+    assert "did you mean 'action'" in one(caught.value.diagnostics, "actoin").message

@@ -123,3 +123,32 @@ def test_batch_run_rows_match_a_direct_run(batch_rows: list[dict[str, Any]]) -> 
         model.step()
     for metric, value in model.metric_values.items():
         assert row[metric] == value, metric
+
+
+def test_batch_run_reports_the_last_turn() -> None:
+    """batch_run's final row is the state after the last turn, as `run` reports it."""
+    rows = mesa.batch_run(
+        GeoModel,
+        parameters={"seed": [3], "turns": [6]},
+        max_steps=100,
+        number_processes=1,
+        display_progress=False,
+    )
+    model = GeoModel(seed=3, turns=6).run()
+    assert rows[-1]["Step"] == 6
+    for metric, value in model.metric_values.items():
+        assert rows[-1][metric] == value, metric
+
+
+def test_model_stops_one_step_after_the_last_turn() -> None:
+    """Stepping past the last turn plays nothing and sets `running` False."""
+    model = GeoModel(seed=1, turns=2)
+    model.step()
+    model.step()
+    assert model.over
+    assert model.running
+    before = dict(model.metric_values)
+    model.step()
+    assert not model.running
+    assert model.turn == 2
+    assert model.metric_values == before
