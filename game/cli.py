@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except GameError as exc:
         print(f"silicon-shield {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # A file the system would not let us read or write: say which, without a traceback.
+        name = f" {exc.filename!r}" if exc.filename else ""
+        print(f"silicon-shield {args.command}: error: {exc.strerror or exc}{name}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -260,12 +266,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _check_out(out: Path) -> None:
     """Refuse an output path that cannot be written before any work is done."""
+    try:
+        _check_writable(out)
+    except OSError as exc:
+        raise ParameterError(
+            "--out", f"--out {str(out)!r}: cannot write there ({exc.strerror})"
+        ) from None
+
+
+def _check_writable(out: Path) -> None:
+    """Raise ParameterError (or OSError) unless `out` names a file we could write."""
     if out.is_dir():
         raise ParameterError("--out", f"--out {str(out)!r} is a folder; give a file name")
     if not out.parent.is_dir():
         raise ParameterError(
             "--out", f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist"
         )
+    # A trial file beside the target: the name and the folder must both be writable.
+    with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"):
+        pass
 
 
 def _emit(text: str, out: Path | None) -> None:

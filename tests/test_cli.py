@@ -400,3 +400,17 @@ def test_out_pointing_at_a_folder_is_refused_before_playing(tmp_path: Path) -> N
         assert done.returncode == 2, done.stderr
         assert "is a folder" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_out_that_cannot_be_written_is_refused_before_playing(tmp_path: Path) -> None:
+    """An --out name the system refuses (too long) exits 2 with one line, no traceback."""
+    out = tmp_path / ("a" * 300 + ".csv")
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "run", "--turns", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=MAIN,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "cannot write there" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -67,10 +67,12 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
         **spec.parameters,
     )
     model.run(progress)
-    table = model.datacollector.get_model_vars_dataframe()
-    columns = ["turn", "year", "quarter", *table.columns]
+    collected = model.datacollector.model_vars  # metric -> one value per collect
+    columns = ["turn", "year", "quarter", *collected]
     rows = []
-    for turn, values in enumerate(table.itertuples(index=False)):
+    for turn, values in enumerate(
+        zip(*collected.values(), strict=True) if collected else [()] * (model.turn + 1)
+    ):
         # Row t is the state at the end of turn t's quarter; row 0, the start, is the end
         # of the quarter before the first.
         index = model.start_quarter - 1 + turn - 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 MAX_LENGTH = 2000
+MAX_FORMAT_WIDTH = 40
 MAX_DEPTH = 60
 
 NUMBER, BOOL, STRING = "number", "bool", "string"
@@ -176,6 +178,17 @@ def _count_where(agents: list, where: str) -> float:
     return float(sum([1 for a in agents if getattr(a, where) > 0]))
 
 
+def _share(part: list, whole: list, attr: str, where: str | None) -> float:
+    num = _total_where(part, attr, where) if where else _total(part, attr)
+    return _ratio(num, _total(whole, attr))
+
+
+def _mean(agents: list, attr: str, where: str | None) -> float:
+    if where:
+        return _ratio(_total_where(agents, attr, where), _count_where(agents, where))
+    return _ratio(_total(agents, attr), float(len(agents)))
+
+
 def _in_nation(agents: list, nation: Any) -> list:
     return [a for a in agents if getattr(a, "home", a) is nation]
 
@@ -200,6 +213,8 @@ _HELPERS: dict[str, Any] = {
     "_count_where": _count_where,
     "_ratio": _ratio,
     "_in_nation": _in_nation,
+    "_share": _share,
+    "_mean": _mean,
     "_len": len,
     "_float": float,
 }
@@ -230,12 +245,21 @@ _REFUSED = {
 class _Compiler:
     """Checks one parsed expression and produces the Python source of its body."""
 
-    def __init__(self, ns: Namespace, scope: Scope):
+    def __init__(self, ns: Namespace, scope: Scope, text: str = ""):
         self.ns = ns
         self.scope = scope
+        self.lines = text.split("\n")
+
+    def offset(self, line: int, byte_col: int) -> int:
+        """The character offset in the text of `ast`'s (1-based line, UTF-8 byte column)."""
+        before = sum(len(text) + 1 for text in self.lines[: line - 1])
+        current = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return before + len(current.encode()[:byte_col].decode("utf-8", "ignore"))
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
-        return ExprError(message, getattr(node, "col_offset", 0))
+        return ExprError(
+            message, self.offset(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+        )
 
     def visit(self, node: ast.AST, depth: int = 0) -> tuple[str, str]:
         """Return (python source, type) for `node`."""
@@ -262,7 +286,10 @@ class _Compiler:
         if isinstance(value, bool):
             return repr(value), BOOL
         if isinstance(value, int | float):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:
+                raise self.fail(node, "number is too large") from None
             if not math.isfinite(number):
                 raise self.fail(node, "number is too large")
             return repr(number), NUMBER
@@ -297,7 +324,8 @@ class _Compiler:
 
     def v_Attribute(self, node: ast.Attribute, depth: int) -> tuple[str, str]:
         attr = node.attr
-        at = ExprError("", max(node.end_col_offset - len(attr), 0))  # type: ignore[operator]
+        end = self.offset(node.end_lineno or 1, node.end_col_offset or 0)
+        at = ExprError("", max(end - len(attr), 0))
         if attr.startswith("_"):
             at.message = f"attributes starting with '_' are not allowed ({attr!r})"
             raise at
@@ -477,6 +505,8 @@ class _Compiler:
             agents = f"_in_nation({agents}, {dynamic})"
         return agents, attr, where, kind
 
+    # Each aggregate visits its arguments once and names its agent list once in the code:
+    # nesting aggregates inside `nation=` must grow the code linearly, not exponentially.
     def f_total(self, node: ast.Call, depth: int) -> tuple[str, str]:
         agents, attr, where, _ = self.agent_set(node, True, depth)
         if where:
@@ -484,10 +514,9 @@ class _Compiler:
         return f"_total({agents}, {attr!r})", NUMBER
 
     def f_share(self, node: ast.Call, depth: int) -> tuple[str, str]:
-        _, _, _, kind = self.agent_set(node, True, depth)
+        agents, attr, where, kind = self.agent_set(node, True, depth)
         whole = f"c.sets[{self.ns.set_index(kind, None, None)}]"
-        num = self.f_total(node, depth)[0]
-        return f"_ratio({num}, _total({whole}, {node.args[1].value!r}))", NUMBER  # type: ignore[attr-defined]
+        return f"_share({agents}, {whole}, {attr!r}, {where!r})", NUMBER
 
     def f_count(self, node: ast.Call, depth: int) -> tuple[str, str]:
         agents, _, where, _ = self.agent_set(node, False, depth)
@@ -496,9 +525,8 @@ class _Compiler:
         return f"_float(_len({agents}))", NUMBER
 
     def f_mean(self, node: ast.Call, depth: int) -> tuple[str, str]:
-        agents, _, where, _ = self.agent_set(node, True, depth)
-        count = f"_count_where({agents}, {where!r})" if where else f"_len({agents})"
-        return f"_ratio({self.f_total(node, depth)[0]}, {count})", NUMBER
+        agents, attr, where, _ = self.agent_set(node, True, depth)
+        return f"_mean({agents}, {attr!r}, {where!r})", NUMBER
 
     def f_has_tag(self, node: ast.Call, depth: int) -> tuple[str, str]:
         self.args(node, 2, 2)
@@ -578,7 +606,7 @@ def compile_expression(
     body = _parse(source)
     offset = len(source) - len(source.lstrip())
     try:
-        code, typ = _Compiler(ns, scope).visit(body)
+        code, typ = _Compiler(ns, scope, source.strip()).visit(body)
     except ExprError as exc:
         exc.col += offset
         raise
@@ -663,16 +691,22 @@ def compile_template(text: str, ns: Namespace, scope: Scope = Scope()) -> Callab
         except ExprError as exc:
             exc.col += start
             raise
-        sample: Any = "x" if expr.type == STRING else 1.0
+        if any(int(n) > MAX_FORMAT_WIDTH for n in re.findall(r"\d+", spec)):
+            raise ExprError(
+                f"format {spec!r} is too wide; widths and precisions go up to {MAX_FORMAT_WIDTH}",
+                start,
+            )
+        sample: Any = "x" if expr.type == STRING else True if expr.type == BOOL else 1.0
         if expr.type in ENTITY_KINDS:
             raise ExprError(f"cannot show a {expr.type} in text; use .name", start)
         try:
             format(sample, spec)
         except (ValueError, TypeError):
             raise ExprError(f"bad format {spec!r}; try '.1f', '.0%' or ','", start) from None
-        pieces.append((expr.fn, spec))
+        cast = str if expr.type == STRING else bool if expr.type == BOOL else float
+        pieces.append((expr.fn, spec, cast))
 
     def render(c: Any) -> str:
-        return "".join(p if isinstance(p, str) else format(p[0](c), p[1]) for p in pieces)
+        return "".join(p if isinstance(p, str) else format(p[2](p[0](c)), p[1]) for p in pieces)
 
     return render

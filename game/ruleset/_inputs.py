@@ -49,6 +49,7 @@ def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
         raise RulesetError(loader.diags)
     loader.origin[("decisions",)] = (doc, ())
     lines = []
+    splits: dict[tuple[int, str], dict[str, float]] = {}
     for i, item in enumerate(doc.data):
         try:
             line = DecisionLine.model_validate(item)
@@ -59,6 +60,17 @@ def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
                 )
             continue
         loader.check_decision(("decisions",), (i,), line, ruleset.investment_lines, ruleset.actions)
+        if line.invest and line.nation:
+            # Lines for one nation and turn merge (a later share of a line replaces it).
+            key = (line.turn, line.nation)
+            merged = splits[key] = {**splits.get(key, {}), **line.invest}
+            if sum(merged.values()) > 1.0 + 1e-9 and merged != line.invest:
+                loader.error(
+                    doc,
+                    (i, "invest"),
+                    f"{line.nation}'s investment shares for turn {line.turn} add up to "
+                    f"{sum(merged.values()):.2f} over several lines; they may add up to at most 1",
+                )
         lines.append(line)
     if loader.diags:
         raise RulesetError(loader.diags)

@@ -747,7 +747,7 @@ class _Loader:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             body = None  # compiling it below reports the problem
         if isinstance(body, ast.Attribute) and body.attr in ("id", "name", "home"):
-            column = body.end_col_offset - len(body.attr) + len(text) - len(text.lstrip())  # type: ignore[operator]
+            column = text.rfind("." + body.attr) + 1
             self._expr_error(
                 ref, sub, ExprError(f"{body.attr!r} cannot be changed by rules", column)
             )
@@ -762,9 +762,9 @@ class _Loader:
                 ExprError("a target is an attribute such as world.strait_tension or self.capacity"),
             )
             return None
-        stripped = text.strip()
-        obj_text = stripped[: body.end_col_offset - len(body.attr)].rstrip().removesuffix(".")  # type: ignore[operator]
-        obj = self.expr(ref, sub, obj_text, scope, want=None)
+        # The object part, rebuilt from the tree: slicing the text by `ast`'s columns would
+        # go wrong for targets over several lines or with non-ASCII text.
+        obj = self.expr(ref, sub, ast.unparse(body.value), scope, want=None)
         return (obj, body.attr) if obj is not None else None
 
 

@@ -303,7 +303,7 @@ class _Walker:
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError):
+        except (yaml.YAMLError, ValueError, OverflowError, KeyError, IndexError, TypeError):
             self.err(mark.line + 1, mark.column + 1, f"cannot read value {clip_text(node.value)}")
             self.doc.bad.add(path)
             return None

@@ -6,6 +6,7 @@ no allocation beyond the news and trace records a turn produces.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,10 @@ def apply_effects(
             if effect.high is not None:
                 after = min(after, effect.high.fn(c))
         after = float(after)
+        if not math.isfinite(after):
+            model.fail(
+                effect.where, f"{obj.id}.{attr} would become {after} (not a finite number)", cause
+            )
         bounds = model.bounds.get((obj.kind, attr))
         if bounds is not None:
             low, high = bounds

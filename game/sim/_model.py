@@ -229,8 +229,7 @@ class GeoModel(mesa.Model):
         c.pending, c.proposed = self._pending, self._proposed
         c.since, c.fired = self._since, self._fired_count
         self.context = c
-        self._set_clock(1)
-        c.turn = 0.0
+        self._set_clock(0)  # set-up is the end of the quarter before the first
 
     def _set_clock(self, turn: int) -> None:
         index = self.start_quarter - 1 + turn - 1
@@ -370,7 +369,11 @@ class GeoModel(mesa.Model):
         for ident, decision in decisions.items():
             nation = self.nations[ident]
             if decision.invest is not None:
-                self.splits[ident] = dict(decision.invest)
+                total = sum(decision.invest.values())
+                scale = 1.0 / total if total > 1.0 else 1.0  # several lines may add up past 1
+                self.splits[ident] = {
+                    line: share * scale for line, share in decision.invest.items()
+                }
             c.self, c.target = nation, None
             nation.budget = float(budget(c))
             split = self.splits[ident]
@@ -495,7 +498,10 @@ class GeoModel(mesa.Model):
         values = {}
         for ident, metric in self.ruleset.metrics.items():
             self._where, self._cause = metric.where, ident
-            values[ident] = float(metric.expr.fn(c))
+            value = float(metric.expr.fn(c))
+            if not math.isfinite(value):
+                raise ValueError(f"metric {ident!r} is {value} (not a finite number)")
+            values[ident] = value
         self.metric_values = values
         if self.turn > 0:
             for ident, value in values.items():

@@ -58,7 +58,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
         raise OSError("disk unplugged")
 
     monkeypatch.setattr(output_module.os, "replace", crash)
-    with pytest.raises(OSError, match="disk unplugged"):
+    with pytest.raises(GameError, match="disk unplugged"):
         write_atomic(path, b"new\n")
     monkeypatch.undo()
     assert path.read_text(encoding="utf-8") == "previous\n"

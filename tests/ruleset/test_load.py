@@ -880,3 +880,19 @@ def test_decision_file_unknown_key_suggests_the_closest(mini_rules, tmp_path):
     with pytest.raises(RulesetError) as caught:
         load_decisions(decisions, load_ruleset(mini_rules))
     assert "did you mean 'action'" in one(caught.value.diagnostics, "actoin").message
+
+
+def test_decision_lines_whose_merged_split_passes_one_are_refused(mini_rules, tmp_path):
+    """Two lines for one nation and turn whose shares add up past 1 are an error."""
+    write_rules(
+        mini_rules, "more_lines.yaml", "investment_lines:\n  ai: {doc: AI., assumption: tests}\n"
+    )
+    decisions = tmp_path / "moves.yaml"
+    decisions.write_text(
+        "- {turn: 1, nation: TW, invest: {fabs: 1.0}}\n- {turn: 1, nation: TW, invest: {ai: 1.0}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_decisions(decisions, load_ruleset(mini_rules))
+    d = one(caught.value.diagnostics, "over several lines")
+    assert d.line == 2

@@ -413,3 +413,10 @@ def test_deep_indentation_alone_is_not_refused(tmp_path):
     doc, diags = read(tmp_path, b"a:\n  b:\n" + b" " * 1000 + b"c: 1\n")
     assert diags == []
     assert doc.data == {"a": {"b": {"c": 1}}}
+
+
+@pytest.mark.parametrize("content", [b"a: !!bool maybe\n", b'a: !!int ""\n', b'a: !!float ""\n'])
+def test_explicit_tag_with_a_bad_value_is_a_diagnostic(tmp_path, content):
+    """A plain tag with a value it cannot hold is reported, not raised."""
+    _, diags = read(tmp_path, content)
+    assert "cannot read value" in only(diags).message
