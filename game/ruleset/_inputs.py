@@ -12,8 +12,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from game.errors import Diagnostic, RulesetError
+from game.ruleset._checks import _Checker
 from game.ruleset._compiled import Ruleset
-from game.ruleset._load import _display, _Loader
+from game.ruleset._load import _display
 from game.ruleset._yaml import read_yaml
 
 __all__ = ["load_decisions", "load_scenario_file"]
@@ -77,9 +78,9 @@ def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
     return lines
 
 
-def _checker_for(path: Path, ruleset: Ruleset) -> _Loader:
+def _checker_for(path: Path, ruleset: Ruleset) -> _Checker:
     """A loader primed with a loaded ruleset's names, to check files that refer to it."""
-    loader = _Loader(path.parent, [path])
+    loader = _Checker()
     ns = loader.ns
     ns.ids = {
         "nation": set(ruleset.nations),
