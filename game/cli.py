@@ -188,12 +188,26 @@ def _progress_bar(spec: Any) -> tuple[Callable[[int], None] | None, Callable[[],
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=spec.turns, unit="turn", file=sys.stderr, leave=False, desc="playing")
+    bar = tqdm(total=_turns_of(spec), unit="turn", file=sys.stderr, leave=False, desc="playing")
 
     def update(turn: int) -> None:
         bar.update(turn - bar.n)
 
     return update, bar.close
+
+
+def _turns_of(spec: Any) -> int | None:
+    """How many turns a run will play, for the progress bar (None if it cannot tell yet)."""
+    if spec.turns:
+        return int(spec.turns)
+    from game.ruleset import load_ruleset
+
+    try:
+        ruleset = load_ruleset(_rules_dir(Path(spec.rules) if spec.rules else None))
+    except GameError:
+        return None  # the run itself reports the problem
+    scenario = ruleset.scenarios.get(spec.scenario or ruleset.default_scenario)
+    return (scenario.turns if scenario else None) or ruleset.game.turns
 
 
 def _readable(result: Any, changed: dict[str, float]) -> str:
