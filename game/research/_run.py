@@ -75,8 +75,7 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
     ):
         # Row t is the state at the end of turn t's quarter; row 0, the start, is the end
         # of the quarter before the first.
-        index = model.start_quarter - 1 + turn - 1
-        rows.append([turn, model.start_year + index // 4, index % 4 + 1, *values])
+        rows.append([turn, *model.year_quarter(turn), *values])
     notes = []
     humans = [n for n, seat in model.scenario_spec.seats.items() if seat == "human"]
     if humans:

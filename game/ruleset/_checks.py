@@ -27,19 +27,22 @@ from game.ruleset._expr import (
     did_you_mean,
 )
 from game.ruleset._schema import (
+    ID_PATTERN,
+    QUARTER_PATTERN,
     SECTIONS,
     AttributeSpec,
     AttributesSpec,
     RuleFile,
     allowed_keys,
+    attribute_entry,
     unwrap,
 )
 from game.ruleset._yaml import Path_, YamlDoc, locate
 
-_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ID = re.compile(ID_PATTERN)
 _FORMATS = {
-    _ID.pattern: " (an id: letters, digits and '_', starting with a letter)",
-    r"^\d{4}Q[1-4]$": " (a quarter such as 2025Q1)",
+    ID_PATTERN: " (an id: letters, digits and '_', starting with a letter)",
+    QUARTER_PATTERN: " (a quarter such as 2025Q1)",
 }
 
 
@@ -164,12 +167,7 @@ class _Checker:
                         key=True,
                     )
                     continue
-                value = (
-                    {"value": item}
-                    if isinstance(item, int | float) and not isinstance(item, bool)
-                    else item
-                )
-                checked = self._check(doc, loc, AttributeSpec, value)
+                checked = self._check(doc, loc, AttributeSpec, attribute_entry(item))
                 if checked is None:
                     self.broken.add(name)
                 else:

@@ -12,7 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=40)]
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=40)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -58,7 +60,7 @@ class GameSpec(Strict):
     """Game-wide settings: the calendar and the order of a turn's phases."""
 
     title: Text
-    start: Annotated[str, Field(pattern=r"^\d{4}Q[1-4]$")] = "2025Q1"
+    start: Annotated[str, Field(pattern=QUARTER_PATTERN)] = "2025Q1"
     turns: Annotated[int, Field(ge=1, le=1000)] = 64
     phases: Annotated[list[Id], Field(min_length=1)]
     decision_phase: Id = "decisions"
@@ -90,9 +92,16 @@ class AttributeSpec(Strict):
     doc: str = ""
 
 
+def attribute_entry(value: Any) -> Any:
+    """Expand the shorthand `name: 0.5` of one attribute to `{value: 0.5}`."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"value": value}
+    return value
+
+
 def _attribute_shorthand(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: {"value": v} if isinstance(v, int | float) else v for k, v in value.items()}
+        return {k: attribute_entry(v) for k, v in value.items()}
     return value
 
 
@@ -279,7 +288,7 @@ class ScenarioSpec(Strict):
 
     doc: Annotated[str, Field(min_length=1, max_length=300)]
     title: str = ""
-    start: Annotated[str, Field(pattern=r"^\d{4}Q[1-4]$")] | None = None
+    start: Annotated[str, Field(pattern=QUARTER_PATTERN)] | None = None
     turns: Annotated[int, Field(ge=1, le=1000)] | None = None
     parameters: dict[Id, float] = {}
     world: dict[Id, float] = {}

@@ -232,11 +232,10 @@ class GeoModel(mesa.Model):
         self._set_clock(0)  # set-up is the end of the quarter before the first
 
     def _set_clock(self, turn: int) -> None:
-        index = self.start_quarter - 1 + turn - 1
         c = self.context
         c.turn = float(turn)
-        c.year = float(self.start_year + index // 4)
-        c.quarter = float(index % 4 + 1)
+        year, quarter = self.year_quarter(turn)
+        c.year, c.quarter = float(year), float(quarter)
 
     # Functions rules can call ------------------------------------------------------
     def _pending(self, nation: Nation, action: str, source: str | None) -> int:
@@ -266,10 +265,15 @@ class GeoModel(mesa.Model):
         """The current turn's date, such as '2025 Q1'."""
         return self.date_of(max(self.turn, 1))
 
-    def date_of(self, turn: int) -> str:
-        """The date of a turn (turn 1 is the scenario's start), such as '2027 Q3'."""
+    def year_quarter(self, turn: int) -> tuple[int, int]:
+        """The (year, quarter) of a turn: turn 1 is the scenario's start, turn 0 the quarter before."""
         index = self.start_quarter - 1 + turn - 1
-        return f"{self.start_year + index // 4} Q{index % 4 + 1}"
+        return self.start_year + index // 4, index % 4 + 1
+
+    def date_of(self, turn: int) -> str:
+        """The date of a turn, such as '2027 Q3'."""
+        year, quarter = self.year_quarter(turn)
+        return f"{year} Q{quarter}"
 
     def submit(self, decision: Decision) -> None:
         """Submit a player's decision for the coming turn (replaces an earlier one)."""
