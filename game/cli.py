@@ -22,6 +22,21 @@ from game.errors import GameError, ParameterError, RulesetError, SimulationError
 
 __all__ = ["main"]
 
+# The most turns a game may have: the `turns` limit of GameSpec and ScenarioSpec in the
+# rule-file schema (tests/test_cli.py checks that they agree). Longer games are refused
+# up front instead of running until a number overflows.
+MAX_TURNS = 1000
+
+_RULES_HELP = (
+    "ruleset folder (default: rules/ if the current folder has one, else the bundled rules)"
+)
+
+# Keywords of GeoModel that are options of `run`: `--set` must never reach them.
+_RUN_OPTIONS = {
+    "seed": "--seed", "turns": "--turns", "scenario": "--scenario", "rules": "--rules",
+    "decisions": "--decisions",
+}  # fmt: skip
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -62,17 +77,19 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="play one game headless and print a summary")
     run.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or a scenario .yaml file")
-    run.add_argument("--rules", metavar="DIR", type=Path, help="ruleset folder (default: rules/)")
-    run.add_argument("--turns", type=_positive_int, metavar="N", help="number of turns")
+    run.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
+    run.add_argument("--turns", type=_positive_int, metavar="N",
+                     help=f"number of turns, at most {MAX_TURNS} (default: the scenario's)")  # fmt: skip
     run.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
     run.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
-                     dest="assignments", help="set a scenario parameter (repeatable)")  # fmt: skip
+                     dest="assignments",
+                     help="set a parameter of the ruleset (repeatable; see `docs`)")  # fmt: skip
     run.add_argument("--decisions", type=Path, metavar="FILE", help="scripted decisions (YAML)")
     run.add_argument("--out", type=Path, metavar="FILE", help="per-turn metrics, .csv or .parquet")
     run.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
     validate = sub.add_parser("validate", help="check a ruleset; exit 1 listing every error")
-    validate.add_argument("rules", nargs="?", type=Path, metavar="DIR", help="ruleset folder")
+    validate.add_argument("rules", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
     validate.add_argument(
         "--decisions", type=Path, metavar="FILE", help="also check a decisions file"
     )
@@ -81,12 +98,18 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
 
     docs = sub.add_parser("docs", help="print a Markdown reference of the ruleset")
-    docs.add_argument("--rules", metavar="DIR", type=Path, help="ruleset folder (default: rules/)")
+    docs.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     docs.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
 
     bench = sub.add_parser("bench", help="measure this machine's performance figures")
-    bench.add_argument("--rules", metavar="DIR", type=Path, help="ruleset folder (default: rules/)")
+    bench.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     bench.add_argument("--repeat", type=_positive_int, default=10, metavar="N", help="repetitions")
+    bench.add_argument(
+        "--full",
+        action="store_true",
+        help="also measure the cost per firm at 250, 2,500 and 10,000 firms, pickling and "
+        "memory over 500 games (takes a minute or two)",
+    )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
@@ -117,6 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GameError as exc:
         print(f"silicon-shield {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (as with `| head`): stop quietly, as Unix tools do. (Before
+        # OSError, of which it is a kind.)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except OSError as exc:
         # A file the system would not let us read or write: say which, without a traceback.
         name = f" {exc.filename!r}" if exc.filename else ""
@@ -125,30 +154,62 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # The reader went away (as with `| head`): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
 
 
-def _rules_dir(path: Path | None) -> Path:
-    from game.sim import DEFAULT_RULES
+def _rules_folder(given: Path | None) -> tuple[Path, str]:
+    """The ruleset folder a command reads, and its name for the user.
 
-    return path if path is not None else DEFAULT_RULES
+    The default is `rules/` in the current folder when there is one (a designer at work
+    on a copy of the rules), else the rules bundled with the game.
+    """
+    from game.ruleset import DEFAULT_RULES
+
+    if given is not None:
+        return given, str(given)
+    if Path("rules").is_dir():
+        return Path("rules"), "rules/"
+    return DEFAULT_RULES, f"{DEFAULT_RULES} (bundled with the game; no rules/ folder here)"
+
+
+def _parameters(assignments: list[tuple[str, str]], folder: Path) -> dict[str, float]:
+    """The values of `--set NAME=VALUE`, refusing names that are not parameters of the ruleset."""
+    for name, value in assignments:
+        if name in _RUN_OPTIONS:
+            raise ParameterError(
+                name,
+                f"--set {name}={value}: {name} is not a parameter; use {_RUN_OPTIONS[name]} {value}",
+            )
+    if not assignments:
+        return {}
+    from game.ruleset import did_you_mean, load_ruleset
+
+    known = load_ruleset(folder).parameters
+    params: dict[str, float] = {}
+    for name, value in assignments:
+        if name not in known:
+            raise ParameterError(
+                name,
+                f"--set {name}={value}: {name} is not a parameter of the ruleset"
+                f"{did_you_mean(name, known)}",
+            )
+        try:
+            params[name] = float(value)
+        except ValueError:
+            raise ParameterError(name, f"--set {name}={value}: {value!r} is not a number") from None
+    return params
 
 
 def _run(args: argparse.Namespace) -> int:
     from game.research import RunSpec, run_one, write_table
 
-    params: dict[str, Any] = {}
-    for name, value in args.assignments:
-        try:
-            params[name] = float(value)
-        except ValueError:
-            raise ParameterError(name, f"--set {name}: {value!r} is not a number") from None
+    if args.turns is not None and args.turns > MAX_TURNS:
+        raise ParameterError(
+            "--turns", f"--turns {args.turns}: a game has at most {MAX_TURNS} turns"
+        )
+    folder, name = _rules_folder(args.rules)
+    params = _parameters(args.assignments, folder)
     spec = RunSpec(
-        rules=str(args.rules) if args.rules else None,
+        rules=str(folder),
         scenario=args.scenario,
         turns=args.turns,
         parameters=params,
@@ -169,7 +230,8 @@ def _run(args: argparse.Namespace) -> int:
         result = run_one(spec, args.seed, progress)
     except ParameterError as exc:
         if exc.name in params:
-            raise ParameterError(exc.name, f"--set {exc}") from None
+            value = dict(args.assignments)[exc.name]
+            raise ParameterError(exc.name, f"--set {exc.name}={value}: {exc}") from None
         raise
     finally:
         close()
@@ -179,6 +241,8 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(result.summary, indent=2))
     else:
         print(_readable(result, params))
+    # On stderr: `--json` output stays the same on every machine, whatever the folder.
+    print(f"rules: {name}", file=sys.stderr)
     return 0
 
 
@@ -200,10 +264,10 @@ def _turns_of(spec: Any) -> int | None:
     """How many turns a run will play, for the progress bar (None if it cannot tell yet)."""
     if spec.turns:
         return int(spec.turns)
-    from game.ruleset import load_ruleset
+    from game.ruleset import DEFAULT_RULES, load_ruleset
 
     try:
-        ruleset = load_ruleset(_rules_dir(Path(spec.rules) if spec.rules else None))
+        ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
     except GameError:
         return None  # the run itself reports the problem
     scenario = ruleset.scenarios.get(spec.scenario or ruleset.default_scenario)
@@ -264,17 +328,17 @@ def _headlines(news: list[dict[str, Any]], limit: int = 24) -> list[str]:
 def _validate(args: argparse.Namespace) -> int:
     from game.ruleset import load_decisions, load_ruleset
 
-    folder = _rules_dir(args.rules)
+    folder, name = _rules_folder(args.rules)
     ruleset = load_ruleset(folder)
     counts = ruleset.counts
     print(
-        f"{folder}: ok — {len(ruleset.files)} files, {counts['rules']} rules, "
+        f"ok: {name} — {len(ruleset.files)} files, {counts['rules']} rules, "
         f"{counts['actions']} actions, {counts['events']} events, {counts['metrics']} metrics, "
         f"{counts['parameters']} parameters, {counts['scenarios']} scenarios"
     )
     if args.decisions is not None:
         lines = load_decisions(args.decisions, ruleset)
-        print(f"{args.decisions}: ok — {len(lines)} decision lines")
+        print(f"ok: {args.decisions} — {len(lines)} decision lines")
     return 0
 
 
@@ -324,13 +388,17 @@ def _docs(args: argparse.Namespace) -> int:
     from game.ruleset import load_ruleset
     from game.ruleset._reference import reference
 
-    _emit(reference(load_ruleset(_rules_dir(args.rules))), args.out)
+    folder, name = _rules_folder(args.rules)
+    heading, _, rest = reference(load_ruleset(folder)).partition("\n")
+    _emit(f"{heading}\n\nRules read from {name}.\n{rest}", args.out)
     return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from game.research._bench import format_figures, measure
+    from game.research import format_figures, measure
 
-    figures = measure(_rules_dir(args.rules), args.repeat)
+    folder, name = _rules_folder(args.rules)
+    figures = measure(folder, args.repeat, full=args.full)
     print(json.dumps(figures, indent=2) if args.json else format_figures(figures))
+    print(f"rules: {name}", file=sys.stderr)
     return 0

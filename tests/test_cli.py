@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from game.ruleset import load_ruleset
-from game.sim import DEFAULT_RULES
+from game.cli import MAX_TURNS
+from game.ruleset import DEFAULT_RULES, load_ruleset
 
 MAIN = Path(__file__).resolve().parents[1]
 NATIONS = {"US", "TW", "CN", "JP", "KR", "EU"}
@@ -59,6 +61,13 @@ rules:
 CORRUPT_DECISIONS = (
     "- {turn: 1, nation: US, invest: {fabs: 0.5}\n- {turn: 2, event: strait_crisis}\n"
 )
+
+# What `--help` of every command that reads a ruleset says of the default (whitespace aside).
+RULES_DEFAULT = "default: rules/ if the current folder has one, else the bundled rules"
+RULES_COMMANDS = ["run", "validate", "docs", "bench"]
+# GeoModel's keyword arguments that `run` has an option for, and the others.
+MODEL_OPTIONS = ["seed", "turns", "scenario", "rules", "decisions"]
+MODEL_ARGUMENTS = ["seats", "trace"]
 
 SCENARIO_FILE = """\
 title: Short test
@@ -147,6 +156,8 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
         "zero_turns": (["run", "--turns", "0"], MAIN),
         "no_command": ([], MAIN),
         "broken_rules": (["validate", "rules"], broken),
+        "broken_default": (["validate"], broken),
+        "too_many_turns": (["run", "--turns", str(MAX_TURNS + 1)], MAIN),
         "corrupt_decisions": (["run", "--turns", "2", "--decisions", "bad.yaml"], folder),
         "divide_in_turn": (["run", "--rules", "rules", "--turns", "3"], in_turn),
         "divide_at_start": (["run", "--rules", "rules", "--turns", "3"], at_start),
@@ -167,6 +178,29 @@ def others(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
         "bench": (["bench", "--repeat", "2", "--json"], MAIN),
         "seminar": (["run", "--scenario", "seminar", "--seed", "3", "--json"], MAIN),
         "scenario_file": (["run", "--scenario", "scenarios/short.yaml", "--json"], folder),
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def model_names() -> dict[str, Result]:
+    """`run --set NAME=3` for each keyword argument of GeoModel."""
+    return run_together({
+        name: (["run", "--turns", "1", "--set", f"{name}=3"], MAIN)
+        for name in MODEL_OPTIONS + MODEL_ARGUMENTS
+    })  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
+    """Commands with no ruleset named, in the project (it has rules/) and in a folder without."""
+    empty = tmp_path_factory.mktemp("no_rules_here")
+    run = ["run", "--turns", "3", "--seed", "2", "--json"]
+    return run_together({
+        "run_here": (run, MAIN),
+        "run_elsewhere": (run, empty),
+        "validate_elsewhere": (["validate"], empty),
+        "docs_elsewhere": (["docs"], empty),
+        **{f"help_{c}": ([c, "--help"], MAIN) for c in RULES_COMMANDS},
     })  # fmt: skip
 
 
@@ -255,6 +289,49 @@ def test_set_unknown_parameter_exits_2_with_one_line(failures: dict[str, Result]
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("name", MODEL_OPTIONS)
+def test_set_of_a_run_option_names_the_option(model_names: dict[str, Result], name: str) -> None:
+    """`--set seed=3` (or turns, scenario, rules, decisions) exits 2 with one line naming --seed."""
+    result = model_names[name]
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"silicon-shield run: error: --set {name}=3: {name} is not a parameter; use --{name} 3"
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name", MODEL_ARGUMENTS)
+def test_set_of_another_model_argument_is_not_a_parameter(
+    model_names: dict[str, Result], name: str
+) -> None:
+    """`--set seats=3` or `--set trace=3` exits 2 with one line: not a parameter of the ruleset."""
+    result = model_names[name]
+    assert result.code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"--set {name}=3: {name} is not a parameter of the ruleset" in lines[0]
+
+
+def test_too_many_turns_are_refused_with_the_limit(failures: dict[str, Result]) -> None:
+    """`--turns` above the limit exits 2 at once with one line naming the limit."""
+    result = failures["too_many_turns"]
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"silicon-shield run: error: --turns {MAX_TURNS + 1}: a game has at most {MAX_TURNS} turns"
+    ]
+
+
+def test_turn_limit_is_the_rule_file_schema_limit(others: dict[str, Result]) -> None:
+    """The command line's turn limit is the `turns` maximum of the game and of scenarios."""
+    definitions = json.loads(others["schema"].stdout)["$defs"]
+    for spec in ("GameSpec", "ScenarioSpec"):
+        turns = definitions[spec]["properties"]["turns"]
+        maximum = turns.get("maximum") or max(
+            option.get("maximum", 0) for option in turns.get("anyOf", [])
+        )
+        assert maximum == MAX_TURNS, spec
+
+
 @pytest.mark.parametrize("case", ["non_numeric", "out_of_range", "no_equals", "zero_turns"])
 def test_bad_command_line_value_exits_2(failures: dict[str, Result], case: str) -> None:
     """A non-numeric, out-of-range or malformed --set, or --turns 0, exits 2 with a message."""
@@ -287,6 +364,14 @@ def test_validate_default_rules_exits_0(others: dict[str, Result]) -> None:
     assert "ok" in result.stdout
 
 
+def test_validate_without_a_folder_reads_the_rules_here(failures: dict[str, Result]) -> None:
+    """`validate` in a folder whose rules/ is broken checks that rules/ (not the bundled rules)."""
+    result = failures["broken_default"]
+    assert result.code == 1
+    assert BROKEN_POSITION in result.stderr
+    assert "ok" not in result.stdout
+
+
 def test_validate_broken_rule_file_exits_1_with_position(failures: dict[str, Result]) -> None:
     """A broken file added to a copy of the rules makes validate exit 1 naming file:line:col."""
     result = failures["broken_rules"]
@@ -299,7 +384,7 @@ def test_corrupt_decisions_file_exits_1_with_position(failures: dict[str, Result
     """A decisions file with a YAML syntax error makes run exit 1 naming bad.yaml:line:col."""
     result = failures["corrupt_decisions"]
     assert result.code == 1
-    assert re.search(r"bad\.yaml:2:\d+: error:", result.stderr), result.stderr
+    assert re.search(r"bad\.yaml:\d+:\d+: error:", result.stderr), result.stderr
 
 
 def test_rule_dividing_by_zero_exits_1_with_position(failures: dict[str, Result]) -> None:
@@ -371,6 +456,87 @@ def test_bench_json_reports_the_game_time(others: dict[str, Result]) -> None:
     assert median > 0
 
 
+# The default ruleset folder -------------------------------------------------------
+@pytest.mark.parametrize("command", RULES_COMMANDS)
+def test_help_says_what_the_default_rules_are(folders: dict[str, Result], command: str) -> None:
+    """`--help` of each command that reads a ruleset says how the default folder is chosen."""
+    result = folders[f"help_{command}"]
+    assert result.code == 0, result.stderr
+    assert RULES_DEFAULT in " ".join(result.stdout.split())
+
+
+def test_validate_names_the_folder_it_checked(others: dict[str, Result]) -> None:
+    """`validate rules` says `ok: rules — N files, …`."""
+    assert re.match(r"ok: rules — \d+ files, ", others["validate"].stdout), others[
+        "validate"
+    ].stdout
+
+
+def test_validate_elsewhere_names_the_bundled_rules(folders: dict[str, Result]) -> None:
+    """`validate` in a folder without rules/ checks the bundled rules and says so, with their path."""
+    result = folders["validate_elsewhere"]
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith(f"ok: {DEFAULT_RULES} (bundled with the game; ")
+
+
+def test_run_names_the_rules_here_on_stderr(folders: dict[str, Result]) -> None:
+    """`run` in a folder with rules/ plays them and says `rules: rules/` on stderr."""
+    result = folders["run_here"]
+    assert result.code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "rules: rules/"
+
+
+def test_run_elsewhere_names_the_bundled_rules_on_stderr(folders: dict[str, Result]) -> None:
+    """`run` in a folder without rules/ plays the bundled rules and names their path on stderr."""
+    result = folders["run_elsewhere"]
+    assert result.code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"rules: {DEFAULT_RULES} (bundled")
+
+
+def test_run_json_is_the_same_wherever_it_runs(folders: dict[str, Result]) -> None:
+    """`run --json` prints the same bytes from any folder, and no path of this machine."""
+    here, elsewhere = folders["run_here"].stdout, folders["run_elsewhere"].stdout
+    assert here == elsewhere
+    json.loads(here)
+    assert str(DEFAULT_RULES) not in here
+    assert str(MAIN) not in here
+
+
+def test_docs_name_the_folder_under_the_heading(
+    others: dict[str, Result], folders: dict[str, Result]
+) -> None:
+    """`docs` says which rules it describes on the line under its heading."""
+    assert others["docs"].stdout.splitlines()[2] == "Rules read from rules/."
+    assert (
+        folders["docs_elsewhere"]
+        .stdout.splitlines()[2]
+        .startswith(f"Rules read from {DEFAULT_RULES} (bundled")
+    )
+
+
+def test_bench_help_offers_full(folders: dict[str, Result]) -> None:
+    """`bench --help` offers `--full` and says what it adds and how long it takes."""
+    text = " ".join(folders["help_bench"].stdout.split())
+    assert "--full also measure the cost per firm at 250, 2,500 and 10,000 firms" in text
+    assert "(takes a minute or two)" in text
+
+
+# Output files ------------------------------------------------------------------------
+def test_out_files_have_the_mode_the_umask_gives(tmp_path: Path) -> None:
+    """Files written with --out by run, schema and docs are 0o644 under umask 022."""
+    game = f"{shlex.quote(sys.executable)} -m game"
+    script = " && ".join([
+        "umask 022",
+        f"{game} run --turns 2 --out run.csv",
+        f"{game} schema --out schema.json",
+        f"{game} docs --rules {shlex.quote(str(DEFAULT_RULES))} --out docs.md",
+    ])  # fmt: skip
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+    assert modes == {"run.csv": 0o644, "schema.json": 0o644, "docs.md": 0o644}
+
+
 def all_results(*groups: dict[str, Result]) -> Iterator[tuple[str, Result]]:
     """Every (name, result) of the given fixture groups."""
     for group in groups:
@@ -378,12 +544,16 @@ def all_results(*groups: dict[str, Result]) -> Iterator[tuple[str, Result]]:
 
 
 def test_no_command_prints_a_traceback(
-    seeded: dict[str, Result], failures: dict[str, Result], others: dict[str, Result]
+    seeded: dict[str, Result],
+    failures: dict[str, Result],
+    others: dict[str, Result],
+    model_names: dict[str, Result],
+    folders: dict[str, Result],
 ) -> None:
     """No command, whatever its input, prints a Python traceback."""
     shown = [
         name
-        for name, result in all_results(seeded, failures, others)
+        for name, result in all_results(seeded, failures, others, model_names, folders)
         if "Traceback" in result.stdout + result.stderr
     ]
     assert shown == []

@@ -5,19 +5,34 @@ Each figure is measured on this machine when the command runs; nothing is assume
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
 import statistics
+import tempfile
 import time
 import timeit
+import tracemalloc
 import types
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from game.errors import GameError
 from game.ruleset import Scope, compile_expression, load_ruleset
 from game.ruleset._expr import Namespace
 from game.ruleset._load import _load_cached, _rule_files
 from game.sim import GeoModel
 
-__all__ = ["format_figures", "measure"]
+__all__ = ["format_figures", "measure", "write_scaled_rules"]
+
+SCALE_SIZES = (250, 2_500, 10_000)  # firms in the scaled copies of the default ruleset
+MEMORY_GAMES = 500  # short bot games played to watch the process's memory
+_CLONES_PER_FILE = 2_000  # a rule file holds at most 100,000 values (game.ruleset._yaml)
+_SCALE_TURN_BUDGET_S = 5.0  # wall time of timed turns per size: keeps `--full` to a minute or two
+_SCALE_MAX_TURNS = 20  # turns timed per size at most (after one untimed warm-up turn)
 
 # (expression, the same formula as a hand-written lambda over the same context)
 _FORMULAS = [
@@ -65,30 +80,271 @@ def _expression_ratios(repeat: int) -> list[dict[str, Any]]:
     return out
 
 
-def measure(rules: Path, repeat: int = 10) -> dict[str, Any]:
-    """Measure the figures: ruleset load, a 64-turn bot game, compiled expressions."""
+def measure(
+    rules: Path,
+    repeat: int = 10,
+    full: bool = False,
+    *,
+    sizes: Sequence[int] = SCALE_SIZES,
+    games: int = MEMORY_GAMES,
+) -> dict[str, Any]:
+    """Measure the figures: ruleset load, a 64-turn bot game, compiled expressions.
+
+    Args:
+        rules: the ruleset folder.
+        repeat: how many seeds of the 64-turn game to time.
+        full: also measure the slow figures: the cost per firm as the ruleset is scaled
+            to each of `sizes` firms, pickling a ruleset and a model, and memory over
+            `games` short bot games.
+        sizes: numbers of firms of the scaled rulesets (with `full`).
+        games: short bot games played for the memory figure (with `full`).
+
+    Returns:
+        The figures as plain data (what `bench --json` prints).
+    """
     files = _rule_files(rules)
     _load_cached.cache_clear()
     start = time.perf_counter()
     ruleset = load_ruleset(rules)
     load_s = time.perf_counter() - start
     del files
-    games = []
+    times = []
     for seed in range(repeat):
         start = time.perf_counter()
         GeoModel(seed=seed, rules=ruleset, turns=64).run()
-        games.append(time.perf_counter() - start)
-    return {
+        times.append(time.perf_counter() - start)
+    figures: dict[str, Any] = {
         "ruleset_load_ms": round(load_s * 1000, 1),
-        "game_64_turns_ms_median": round(statistics.median(games) * 1000, 1),
-        "game_64_turns_ms_min": round(min(games) * 1000, 1),
+        "game_64_turns_ms_median": round(statistics.median(times) * 1000, 1),
+        "game_64_turns_ms_min": round(min(times) * 1000, 1),
         "games_timed": repeat,
         "expressions": _expression_ratios(repeat),
     }
+    if full:
+        # Memory before scaling, so the big scaled games do not sit in the baseline.
+        figures["pickling"] = _pickling(ruleset)
+        figures["memory"] = _memory(ruleset, games)
+        figures["scaling"] = [_scaled_cost(rules, n) for n in sizes]
+        figures["scaling_ratio"] = _per_firm_ratio(figures["scaling"])
+    return figures
 
 
+# Cost per firm ---------------------------------------------------------------------
+def write_scaled_rules(rules: Path, firms: int, into: Path) -> Path:
+    """Copy the ruleset in folder `rules` into folder `into`, with its firms cloned to `firms`.
+
+    Every original firm keeps its id, as rules name some (`firm('TSMC')`); clones get
+    ids such as `TSMC_2`, with the original's nation and tags, in extra files of at most
+    `_CLONES_PER_FILE` firms (a rule file holds at most 100,000 values). Every firm's
+    numeric attributes (capacities, market shares) are multiplied by originals/`firms`,
+    so world totals stay about the same and the game stays in range.
+
+    Args:
+        rules: the ruleset folder to copy.
+        firms: how many firms the copy has.
+        into: an existing, empty folder to write the copy to.
+
+    Returns:
+        `into`.
+
+    Raises:
+        ValueError: when no file defines `firms:`, or `firms` is fewer than it defines.
+    """
+    base = rules.resolve()
+    sources = sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    docs = {source: yaml.safe_load(source.read_text(encoding="utf-8")) for source in sources}
+    originals: dict[str, Any] = {}
+    for data in docs.values():
+        if isinstance(data, dict) and isinstance(data.get("firms"), dict):
+            originals |= data["firms"]
+    if not originals or firms < len(originals):
+        raise ValueError(f"cannot scale {rules} to {firms:,} firms: it defines {len(originals)}")
+    factor = len(originals) / firms
+    for source, data in docs.items():
+        target = into / source.relative_to(base)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, dict) and isinstance(data.get("firms"), dict):
+            scaled = {i: _scaled_firm(f, factor) for i, f in data["firms"].items()}
+            _dump(data | {"firms": scaled}, target)
+        else:
+            target.write_bytes(source.read_bytes())
+    clones: list[tuple[str, Any]] = []
+    copy = 2
+    while len(originals) + len(clones) < firms:
+        for ident, spec in originals.items():
+            clone = f"{ident}_{copy}"
+            if clone in originals or len(originals) + len(clones) == firms:
+                continue
+            named = dict(spec, name=f"{spec.get('name', ident)} #{copy}")
+            clones.append((clone, _scaled_firm(named, factor)))
+        copy += 1
+    for n, at in enumerate(range(0, len(clones), _CLONES_PER_FILE), start=1):
+        part = dict(clones[at : at + _CLONES_PER_FILE])
+        _dump({"firms": part}, into / f"scaled_firms_{n:03}.yaml")
+    return into
+
+
+def _scaled_firm(spec: dict[str, Any], factor: float) -> dict[str, Any]:
+    attrs = spec.get("attrs") or {}
+    scaled = {
+        k: v * factor if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in attrs.items()
+    }
+    return dict(spec, attrs=scaled) if attrs else dict(spec)
+
+
+def _dump(data: Any, path: Path) -> None:
+    if path.exists():
+        raise ValueError(f"{path} already exists; scaled rulesets are written to an empty folder")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _scaled_cost(rules: Path, firms: int) -> dict[str, Any]:
+    """Load a copy of `rules` scaled to `firms` firms and time turns of a bot game on it."""
+    row: dict[str, Any] = {"firms": firms}
+    with tempfile.TemporaryDirectory(prefix="silicon-shield-bench-") as tmp:
+        folder = write_scaled_rules(rules, firms, Path(tmp))
+        start = time.perf_counter()
+        try:
+            ruleset = load_ruleset(folder)
+        except GameError as exc:
+            return row | {"error": _one_line(exc)}
+        row["load_ms"] = round((time.perf_counter() - start) * 1000, 1)
+    if len(ruleset.firms) != firms:
+        return row | {"error": f"the scaled ruleset has {len(ruleset.firms)} firms"}
+    try:
+        model = GeoModel(seed=0, rules=ruleset, turns=1 + _SCALE_MAX_TURNS)
+        model.step()  # untimed: the first turn pays for first-touch allocations
+        times: list[float] = []
+        while not model.over and (not times or sum(times) < _SCALE_TURN_BUDGET_S):
+            start = time.perf_counter()
+            model.step()
+            times.append(time.perf_counter() - start)
+    except GameError as exc:
+        return row | {"error": _one_line(exc)}
+    turn_s = statistics.median(times)
+    return row | {
+        "turn_ms_median": round(turn_s * 1000, 2),
+        "us_per_firm_turn": round(turn_s / firms * 1e6, 3),
+        "turns_timed": len(times),
+    }
+
+
+def _per_firm_ratio(rows: list[dict[str, Any]]) -> float | None:
+    """Per-firm cost at the most firms over that at the fewest (1.0 is flat)."""
+    timed = sorted((r for r in rows if "us_per_firm_turn" in r), key=lambda r: r["firms"])
+    if len(timed) < 2 or not timed[0]["us_per_firm_turn"]:
+        return None
+    return round(timed[-1]["us_per_firm_turn"] / timed[0]["us_per_firm_turn"], 2)
+
+
+# Pickling --------------------------------------------------------------------------
+# What a failed pickle raises: PicklingError for lambdas, TypeError or AttributeError for
+# objects (locks, local classes) the pickle module cannot take.
+_PICKLE_ERRORS = (pickle.PickleError, TypeError, AttributeError, RecursionError)
+
+
+def _pickling(ruleset: Any, turns_before: int = 10) -> dict[str, Any]:
+    """Pickle the ruleset, and a model after `turns_before` turns that must then play on alike."""
+    figures: dict[str, Any] = {"ruleset": _round_trip(ruleset)[0]}
+    model = GeoModel(seed=0, rules=ruleset)
+    for _ in range(turns_before):
+        model.step()
+    row, copy = _round_trip(model)
+    row["after_turns"] = turns_before
+    if copy is not None:
+        try:
+            same = copy.run().summary() == model.run().summary()
+        except (GameError, *_PICKLE_ERRORS) as exc:
+            row["continues_identically"] = False
+            row["error"] = f"the unpickled model fails to play on: {_one_line(exc)}"
+        else:
+            row["continues_identically"] = same
+    figures["model"] = row
+    return figures
+
+
+def _round_trip(thing: Any, repeat: int = 3) -> tuple[dict[str, Any], Any]:
+    """Best-of-`repeat` time of `pickle.dumps` and `pickle.loads`, the size, and the copy."""
+    try:
+        dumps, loads, copy = [], [], None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            data = pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL)
+            dumps.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            copy = pickle.loads(data)
+            loads.append(time.perf_counter() - start)
+    except _PICKLE_ERRORS as exc:
+        return {"error": _one_line(exc)}, None
+    row = {
+        "dumps_ms": round(min(dumps) * 1000, 2),
+        "loads_ms": round(min(loads) * 1000, 2),
+        "kb": round(len(data) / 1024, 1),
+    }
+    return row, copy
+
+
+# Memory ----------------------------------------------------------------------------
+def _memory(ruleset: Any, games: int, turns: int = 8) -> dict[str, Any]:
+    """Play `games` short bot games, dropping each, and see what memory stays behind.
+
+    Resident memory is compared after the first tenth of the games (once caches have
+    filled) and after the last. Then `tracemalloc` watches as many games again, apart:
+    its own bookkeeping, tens of MB for a leak of small objects, would swell the
+    resident figure.
+    """
+    baseline_game = max(1, games // 10)
+    rss0 = 0
+    for seed in range(games):
+        GeoModel(seed=seed, rules=ruleset, turns=turns).run()
+        if seed + 1 == baseline_game:
+            gc.collect()
+            rss0 = _resident_bytes()
+    gc.collect()
+    rss1 = _resident_bytes()
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    traced0 = tracemalloc.get_traced_memory()[0]
+    for seed in range(games, games + baseline_game):
+        GeoModel(seed=seed, rules=ruleset, turns=turns).run()
+    gc.collect()
+    traced = tracemalloc.get_traced_memory()[0] - traced0
+    if not tracing:
+        tracemalloc.stop()
+    return {
+        "games": games,
+        "turns": turns,
+        "baseline_game": baseline_game,
+        "rss_mb_baseline": round(rss0 / 2**20, 1),
+        "rss_mb_end": round(rss1 / 2**20, 1),
+        "rss_growth_mb": round((rss1 - rss0) / 2**20, 1),
+        "traced_games": baseline_game,
+        "traced_kb_per_game": round(traced / 1024 / baseline_game, 1),
+    }
+
+
+def _resident_bytes() -> int:
+    """The process's resident set size now (Linux), else its peak so far."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        import resource  # not on Windows; macOS gives bytes, Linux kilobytes
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if os.uname().sysname == "Darwin" else peak * 1024
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+# Rendering -------------------------------------------------------------------------
 def format_figures(figures: dict[str, Any]) -> str:
-    """Render the figures for a terminal."""
+    """Render the figures for a terminal (the `full` ones only when measured)."""
     lines = [
         "Silicon Shield performance on this machine",
         f"  ruleset load (cold, every file parsed and compiled): {figures['ruleset_load_ms']} ms",
@@ -101,4 +357,57 @@ def format_figures(figures: dict[str, Any]) -> str:
         lines.append(
             f"    {row['ratio']:.2f}x  ({row['compiled_ns']:.0f} ns vs {row['lambda_ns']:.0f} ns)  {row['expression']}"
         )
+    if "scaling" in figures:
+        lines += _format_scaling(figures["scaling"], figures["scaling_ratio"])
+    if "pickling" in figures:
+        lines += _format_pickling(figures["pickling"])
+    if "memory" in figures:
+        lines += _format_memory(figures["memory"])
     return "\n".join(lines)
+
+
+def _format_scaling(rows: list[dict[str, Any]], ratio: float | None) -> list[str]:
+    lines = [
+        "  cost per firm, default ruleset with its firms cloned (goal: flat from 250 to 10,000 firms):"
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"    {r['firms']:>6,} firms: failed: {r['error']}")
+            continue
+        lines.append(
+            f"    {r['firms']:>6,} firms: {r['turn_ms_median']:>8.2f} ms/turn, "
+            f"{r['us_per_firm_turn']:>7.2f} µs per firm per turn "
+            f"(median of {r['turns_timed']} turns; ruleset load {r['load_ms']} ms)"
+        )
+    timed = sorted(r["firms"] for r in rows if "us_per_firm_turn" in r)
+    if ratio is not None:
+        first, last = timed[0], timed[-1]
+        lines.append(f"    per-firm cost at {last:,} vs {first:,} firms: {ratio:.2f}x (goal: 1x)")
+    return lines
+
+
+def _format_pickling(figures: dict[str, Any]) -> list[str]:
+    lines = ["  pickling with the standard library (goal: compiled rulesets and models pickle):"]
+    for label, key in (("ruleset", "ruleset"), ("model after 10 turns", "model")):
+        r = figures[key]
+        if "dumps_ms" not in r:
+            lines.append(f"    {label}: fails: {r['error']}")
+            continue
+        text = f"    {label}: dumps {r['dumps_ms']} ms, loads {r['loads_ms']} ms, {r['kb']:,} KB"
+        if "continues_identically" in r:
+            same = "yes" if r["continues_identically"] else "NO"
+            text += f"; the copy plays on to the same result: {same} (goal: yes)"
+        lines.append(text)
+        if "error" in r:
+            lines.append(f"      {r['error']}")
+    return lines
+
+
+def _format_memory(m: dict[str, Any]) -> list[str]:
+    return [
+        f"  memory over {m['games']} bot games of {m['turns']} turns, each dropped (goal: flat):",
+        f"    resident memory {m['rss_growth_mb']:+.1f} MB from game {m['baseline_game']} to game "
+        f"{m['games']} ({m['rss_mb_baseline']} MB to {m['rss_mb_end']} MB)",
+        f"    left allocated after each game (tracemalloc, over {m['traced_games']} more games): "
+        f"{m['traced_kb_per_game']} KB (goal: 0)",
+    ]

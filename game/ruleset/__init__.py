@@ -7,6 +7,9 @@ problem with its file, line and column (`RulesetError`), and returns an immutabl
 
 from game.errors import Diagnostic, RulesetError
 from game.ruleset._compiled import (
+    AddEffect,
+    ChangeEffect,
+    ClampEffect,
     CompiledAction,
     CompiledBot,
     CompiledEffect,
@@ -14,27 +17,37 @@ from game.ruleset._compiled import (
     CompiledMetric,
     CompiledPolicy,
     CompiledRule,
+    FireEffect,
+    MultiplyEffect,
+    NewsEffect,
     Ruleset,
+    SetEffect,
 )
 from game.ruleset._expr import (
     CONTEXT_SLOTS,
     FUNCTIONS,
     ExprError,
-    Expression,
     Namespace,
     Scope,
     compile_expression,
-    compile_template,
     did_you_mean,
 )
 from game.ruleset._inputs import load_decisions, load_scenario_file
 from game.ruleset._load import RESERVED_NAMES, load_ruleset
+from game.ruleset._paths import DEFAULT_RULES
+from game.ruleset._runtime import AgentIndex, Expression, raised_in_rule
 from game.ruleset._schema import DecisionLine, RuleFile, ScenarioSpec
+from game.ruleset._template import Template, compile_template
 
 __all__ = [
     "CONTEXT_SLOTS",
+    "DEFAULT_RULES",
     "FUNCTIONS",
     "RESERVED_NAMES",
+    "AddEffect",
+    "AgentIndex",
+    "ChangeEffect",
+    "ClampEffect",
     "CompiledAction",
     "CompiledBot",
     "CompiledEffect",
@@ -46,16 +59,22 @@ __all__ = [
     "Diagnostic",
     "ExprError",
     "Expression",
+    "FireEffect",
+    "MultiplyEffect",
     "Namespace",
+    "NewsEffect",
     "RuleFile",
     "Ruleset",
     "RulesetError",
     "ScenarioSpec",
     "Scope",
+    "SetEffect",
+    "Template",
     "compile_expression",
     "compile_template",
     "did_you_mean",
     "load_decisions",
     "load_ruleset",
     "load_scenario_file",
+    "raised_in_rule",
 ]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from game.ruleset._expr import Expression
+from game.ruleset._runtime import Expression
 from game.ruleset._schema import (
     ActionSpec,
     AttributeSpec,
@@ -22,8 +21,12 @@ from game.ruleset._schema import (
     RuleSpec,
     ScenarioSpec,
 )
+from game.ruleset._template import Template
 
 __all__ = [
+    "AddEffect",
+    "ChangeEffect",
+    "ClampEffect",
     "CompiledAction",
     "CompiledBot",
     "CompiledEffect",
@@ -31,24 +34,113 @@ __all__ = [
     "CompiledMetric",
     "CompiledPolicy",
     "CompiledRule",
+    "FireEffect",
+    "MultiplyEffect",
+    "NewsEffect",
     "Ruleset",
+    "SetEffect",
 ]
 
 
 @dataclass(frozen=True)
-class CompiledEffect:
-    """One effect, ready to apply: `obj(c).attr <verb>= value(c)`, or fire/news."""
+class _Effect:
+    """What every effect has: where it is written (`file:line:col`) and its text."""
 
-    verb: str
     where: str
     text: str
-    obj: Expression | None = None
-    attr: str = ""
-    value: Expression | None = None
-    low: Expression | None = None
-    high: Expression | None = None
-    event: str = ""
-    news: Callable[[Any], str] | None = None
+
+    verb: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class ChangeEffect(_Effect):
+    """An effect that changes one attribute: `obj(c).attr` becomes `new_value(before, c)`."""
+
+    obj: Expression
+    attr: str
+
+    def new_value(self, before: float, c: Any) -> float:
+        """The attribute's value after the effect, given its value `before`."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SetEffect(ChangeEffect):
+    """`set: obj.attr` to `value`."""
+
+    verb: ClassVar[str] = "set"
+
+    value: Expression
+
+    def new_value(self, before: float, c: Any) -> float:
+        """`value`."""
+        return float(self.value.fn(c))
+
+
+@dataclass(frozen=True)
+class AddEffect(ChangeEffect):
+    """`add: obj.attr`, `value` to it."""
+
+    verb: ClassVar[str] = "add"
+
+    value: Expression
+
+    def new_value(self, before: float, c: Any) -> float:
+        """`before + value`."""
+        return float(before + self.value.fn(c))
+
+
+@dataclass(frozen=True)
+class MultiplyEffect(ChangeEffect):
+    """`multiply: obj.attr` by `value`."""
+
+    verb: ClassVar[str] = "multiply"
+
+    value: Expression
+
+    def new_value(self, before: float, c: Any) -> float:
+        """`before * value`."""
+        return float(before * self.value.fn(c))
+
+
+@dataclass(frozen=True)
+class ClampEffect(ChangeEffect):
+    """`clamp: obj.attr` into [`low`, `high`] (either may be absent)."""
+
+    verb: ClassVar[str] = "clamp"
+
+    low: Expression | None
+    high: Expression | None
+
+    def new_value(self, before: float, c: Any) -> float:
+        """`before` limited to the bounds."""
+        after = before
+        if self.low is not None:
+            after = max(after, self.low.fn(c))
+        if self.high is not None:
+            after = min(after, self.high.fn(c))
+        return float(after)
+
+
+@dataclass(frozen=True)
+class FireEffect(_Effect):
+    """`fire: event`: the event happens now."""
+
+    verb: ClassVar[str] = "fire"
+
+    event: str
+
+
+@dataclass(frozen=True)
+class NewsEffect(_Effect):
+    """`news: text`: a line of the news feed."""
+
+    verb: ClassVar[str] = "news"
+
+    news: Template
+
+
+CompiledEffect = SetEffect | AddEffect | MultiplyEffect | ClampEffect | FireEffect | NewsEffect
 
 
 @dataclass(frozen=True)
@@ -66,13 +158,18 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class CompiledAction:
-    """A policy action; proposals carry their accept/reject/expire effects."""
+    """A policy action; proposals carry their accept/reject/expire effects.
+
+    `clauses` are the top-level `and` parts of `requires`, each compiled on its own, so
+    the game can say which part stops a nation from taking the action.
+    """
 
     id: str
     spec: ActionSpec
     where: str
     requires: Expression | None
     effects: tuple[CompiledEffect, ...]
+    clauses: tuple[Expression, ...] = ()
     on_accept: tuple[CompiledEffect, ...] = ()
     on_reject: tuple[CompiledEffect, ...] = ()
     on_expire: tuple[CompiledEffect, ...] = ()

@@ -13,7 +13,8 @@ no integers and no string arithmetic, nothing can build a huge number or string.
 The context contract (the simulation provides an object with these attributes):
 ``self``, ``target``, ``world``, ``p`` (parameters), ``turn``, ``year``, ``quarter``,
 ``nations``/``firms``/``agencies`` (id -> agent), ``sets`` (agent lists, by the index
-`Namespace.agent_sets` gives), and the methods ``random()``, ``pending(nation, action,
+`Namespace.agent_sets` gives), ``agg`` (an `AgentIndex` over those lists, for the
+aggregates), and the methods ``random()``, ``pending(nation, action,
 source)``, ``proposed(nation, action, target)``, ``since(event)``, ``fired(event)``.
 """
 
@@ -22,10 +23,11 @@ from __future__ import annotations
 import ast
 import difflib
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from game.ruleset._runtime import HELPERS, Expression
 
 __all__ = [
     "CONTEXT_SLOTS",
@@ -36,7 +38,6 @@ __all__ = [
     "Namespace",
     "Scope",
     "compile_expression",
-    "compile_template",
     "did_you_mean",
 ]
 
@@ -55,7 +56,7 @@ BUILTIN_ATTRS: dict[str, dict[str, str]] = {
 }
 CONTEXT_SLOTS = (
     "self", "target", "world", "p", "turn", "year", "quarter", "nations", "firms",
-    "agencies", "sets", "random", "pending", "proposed", "since", "fired",
+    "agencies", "sets", "agg", "random", "pending", "proposed", "since", "fired",
 )  # fmt: skip
 
 FUNCTIONS = {
@@ -134,15 +135,6 @@ class Scope:
     target_kind: str | None = None
 
 
-@dataclass(frozen=True)
-class Expression:
-    """A compiled expression: call `fn(context)` to evaluate it."""
-
-    source: str
-    fn: Callable[[Any], Any] = field(repr=False, compare=False)
-    type: str = NUMBER
-
-
 def _is_literal(code: str) -> bool:
     try:
         float(code.strip("()"))
@@ -151,73 +143,6 @@ def _is_literal(code: str) -> bool:
     return True
 
 
-def _round(x: float, digits: float = 0.0) -> float:
-    return float(round(x, int(digits)))
-
-
-def _pow(base: float, exponent: float) -> float:
-    result = base**exponent
-    if type(result) is complex:
-        raise ValueError(f"{base:g} ** {exponent:g} has no real value")
-    return result
-
-
-def _clamp(x: float, lo: float, hi: float) -> float:
-    return lo if x < lo else hi if x > hi else x
-
-
-def _total(agents: list, attr: str) -> float:
-    return float(sum([getattr(a, attr) for a in agents]))
-
-
-def _total_where(agents: list, attr: str, where: str) -> float:
-    return float(sum([getattr(a, attr) for a in agents if getattr(a, where) > 0]))
-
-
-def _count_where(agents: list, where: str) -> float:
-    return float(sum([1 for a in agents if getattr(a, where) > 0]))
-
-
-def _share(part: list, whole: list, attr: str, where: str | None) -> float:
-    num = _total_where(part, attr, where) if where else _total(part, attr)
-    return _ratio(num, _total(whole, attr))
-
-
-def _mean(agents: list, attr: str, where: str | None) -> float:
-    if where:
-        return _ratio(_total_where(agents, attr, where), _count_where(agents, where))
-    return _ratio(_total(agents, attr), float(len(agents)))
-
-
-def _in_nation(agents: list, nation: Any) -> list:
-    return [a for a in agents if getattr(a, "home", a) is nation]
-
-
-def _ratio(num: float, den: float) -> float:
-    return num / den if den else 0.0
-
-
-_HELPERS: dict[str, Any] = {
-    "__builtins__": {},
-    "_min": min,
-    "_max": max,
-    "_abs": abs,
-    "_sqrt": math.sqrt,
-    "_log": math.log,
-    "_exp": math.exp,
-    "_round": _round,
-    "_clamp": _clamp,
-    "_pow": _pow,
-    "_total": _total,
-    "_total_where": _total_where,
-    "_count_where": _count_where,
-    "_ratio": _ratio,
-    "_in_nation": _in_nation,
-    "_share": _share,
-    "_mean": _mean,
-    "_len": len,
-    "_float": float,
-}
 _MATH = {"min": "_min", "max": "_max", "abs": "_abs", "sqrt": "_sqrt", "log": "_log", "exp": "_exp"}
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
            ast.Mod: "%", ast.Pow: "**"}  # fmt: skip
@@ -265,11 +190,11 @@ class _Compiler:
         """Return (python source, type) for `node`."""
         if depth > MAX_DEPTH:
             raise self.fail(node, f"expression nests more than {MAX_DEPTH} levels")
-        method = getattr(self, "v_" + type(node).__name__, None)
-        if method is None:
+        visitor = _NODES.get(type(node))
+        if visitor is None:
             reason = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed")
             raise self.fail(node, reason)
-        return method(node, depth + 1)
+        return visitor(self, node, depth + 1)
 
     def number(self, node: ast.AST, depth: int, what: str) -> str:
         code, typ = self.visit(node, depth)
@@ -281,7 +206,7 @@ class _Compiler:
         return self.number(node, depth, "a condition")
 
     # Leaves ------------------------------------------------------------------------
-    def v_Constant(self, node: ast.Constant, depth: int) -> tuple[str, str]:
+    def constant(self, node: ast.Constant, depth: int) -> tuple[str, str]:
         value = node.value
         if isinstance(value, bool):
             return repr(value), BOOL
@@ -299,7 +224,7 @@ class _Compiler:
             return repr(value), STRING
         raise self.fail(node, f"{type(value).__name__} literals are not allowed")
 
-    def v_Name(self, node: ast.Name, depth: int) -> tuple[str, str]:
+    def name(self, node: ast.Name, depth: int) -> tuple[str, str]:
         name = node.id
         if name.startswith("_"):
             raise self.fail(node, f"names starting with '_' are not allowed ({name!r})")
@@ -322,7 +247,7 @@ class _Compiler:
         known = {"self", "target", "world", "turn", "year", "quarter", *self.ns.parameters}
         raise self.fail(node, f"unknown name {name!r}{did_you_mean(name, known)}")
 
-    def v_Attribute(self, node: ast.Attribute, depth: int) -> tuple[str, str]:
+    def attribute(self, node: ast.Attribute, depth: int) -> tuple[str, str]:
         attr = node.attr
         end = self.offset(node.end_lineno or 1, node.end_col_offset or 0)
         at = ExprError("", max(end - len(attr), 0))
@@ -344,7 +269,7 @@ class _Compiler:
         return f"{code}.{attr}", NUMBER
 
     # Operators ---------------------------------------------------------------------
-    def v_BinOp(self, node: ast.BinOp, depth: int) -> tuple[str, str]:
+    def binop(self, node: ast.BinOp, depth: int) -> tuple[str, str]:
         op = _BINOPS.get(type(node.op))
         if op is None:
             raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
@@ -354,7 +279,7 @@ class _Compiler:
         if _is_literal(left) and _is_literal(right):
             # Fold constants now, so 9**9**9 or 1/0 is a load-time error, not a run-time one.
             try:
-                value = eval(code, dict(_HELPERS))
+                value = eval(code, dict(HELPERS))
             except ArithmeticError:
                 raise self.fail(node, f"constant {op!r} overflows or divides by zero") from None
             except ValueError:
@@ -364,7 +289,7 @@ class _Compiler:
             return f"({value!r})", NUMBER  # parenthesised: -2.0 ** 2 would mean -(2 ** 2)
         return code, NUMBER
 
-    def v_UnaryOp(self, node: ast.UnaryOp, depth: int) -> tuple[str, str]:
+    def unaryop(self, node: ast.UnaryOp, depth: int) -> tuple[str, str]:
         if isinstance(node.op, ast.Not):
             return f"(not {self.truth(node.operand, depth)})", BOOL
         if isinstance(node.op, ast.USub | ast.UAdd):
@@ -376,7 +301,7 @@ class _Compiler:
             return f"({sign}{operand})", NUMBER
         raise self.fail(node, "operator '~' is not allowed")
 
-    def v_BoolOp(self, node: ast.BoolOp, depth: int) -> tuple[str, str]:
+    def boolop(self, node: ast.BoolOp, depth: int) -> tuple[str, str]:
         word = " and " if isinstance(node.op, ast.And) else " or "
         parts = [self.visit(v, depth) for v in node.values]
         for value, (_, typ) in zip(node.values, parts, strict=True):
@@ -385,7 +310,7 @@ class _Compiler:
         typ = BOOL if all(t == BOOL for _, t in parts) else NUMBER
         return "(" + word.join(code for code, _ in parts) + ")", typ
 
-    def v_Compare(self, node: ast.Compare, depth: int) -> tuple[str, str]:
+    def compare(self, node: ast.Compare, depth: int) -> tuple[str, str]:
         code, typ = self.visit(node.left, depth)
         out = [code]
         for op, right in zip(node.ops, node.comparators, strict=True):
@@ -402,7 +327,7 @@ class _Compiler:
             typ = rtyp
         return "(" + " ".join(out) + ")", BOOL
 
-    def v_IfExp(self, node: ast.IfExp, depth: int) -> tuple[str, str]:
+    def ifexp(self, node: ast.IfExp, depth: int) -> tuple[str, str]:
         test = self.truth(node.test, depth)
         body, btyp = self.visit(node.body, depth)
         orelse, otyp = self.visit(node.orelse, depth)
@@ -411,7 +336,7 @@ class _Compiler:
         return f"({body} if {test} else {orelse})", NUMBER if btyp != otyp else btyp
 
     # Calls -------------------------------------------------------------------------
-    def v_Call(self, node: ast.Call, depth: int) -> tuple[str, str]:
+    def call(self, node: ast.Call, depth: int) -> tuple[str, str]:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, "only the listed functions can be called (no methods)")
         name = node.func.id
@@ -422,10 +347,10 @@ class _Compiler:
             k.arg is None for k in node.keywords
         ):
             raise self.fail(node, "'*' and '**' arguments are not allowed")
-        return getattr(self, "f_" + name, self.f_math)(node, depth)
+        return _CALLS.get(name, _Compiler.f_math)(self, node, depth)
 
     def args(self, node: ast.Call, low: int, high: int, keywords: tuple[str, ...] = ()) -> None:
-        name = node.func.id  # type: ignore[attr-defined]
+        name = _function_name(node)
         if not low <= len(node.args) <= high:
             want = str(low) if low == high else f"{low} to {high}"
             raise self.fail(node, f"{name}() takes {want} arguments, got {len(node.args)}")
@@ -445,7 +370,7 @@ class _Compiler:
         return node.value
 
     def f_math(self, node: ast.Call, depth: int) -> tuple[str, str]:
-        name = node.func.id  # type: ignore[attr-defined]
+        name = _function_name(node)
         if name in ("min", "max"):
             self.args(node, 2, 20)
         elif name == "clamp":
@@ -476,10 +401,11 @@ class _Compiler:
     def agent_set(
         self, node: ast.Call, with_attr: bool, depth: int = 0
     ) -> tuple[str, str, str | None, str]:
-        """Check kind/attr/nation/tag/where; return (set code, attr, where, kind).
+        """Check kind/attr/nation/tag/where; return (list index, nation code, attr, where, kind).
 
-        `nation=` is a quoted id (a list built once per game) or a nation-valued
-        expression such as `self.home` (filtered at each call).
+        `nation=` is a quoted id (a list of its own, built once per game) or a
+        nation-valued expression such as `self.home` (that nation's group of the list).
+        The result is the first arguments of an `AgentIndex` method: "i, nation".
         """
         n = 2 if with_attr else 1
         self.args(node, n, n, ("nation", "tag", "where"))
@@ -487,7 +413,8 @@ class _Compiler:
         attrs = self.ns.attributes.get(kind, set())
         attr = self.literal(node.args[1], f"{kind} attribute", attrs) if with_attr else ""
         kw = {k.arg: k.value for k in node.keywords}
-        nation = tag = where = dynamic = None
+        nation = tag = where = None
+        dynamic = "None"
         if "nation" in kw and not isinstance(kw["nation"], ast.Constant):
             dynamic, typ = self.visit(kw["nation"], depth)
             if typ != "nation":
@@ -500,33 +427,26 @@ class _Compiler:
             tag = self.literal(kw["tag"], "tag", self.ns.tags)
         if "where" in kw:
             where = self.literal(kw["where"], f"{kind} attribute", attrs)
-        agents = f"c.sets[{self.ns.set_index(kind, nation, tag)}]"
-        if dynamic:
-            agents = f"_in_nation({agents}, {dynamic})"
-        return agents, attr, where, kind
+        return f"{self.ns.set_index(kind, nation, tag)}, {dynamic}", attr, where, kind
 
     # Each aggregate visits its arguments once and names its agent list once in the code:
     # nesting aggregates inside `nation=` must grow the code linearly, not exponentially.
     def f_total(self, node: ast.Call, depth: int) -> tuple[str, str]:
         agents, attr, where, _ = self.agent_set(node, True, depth)
-        if where:
-            return f"_total_where({agents}, {attr!r}, {where!r})", NUMBER
-        return f"_total({agents}, {attr!r})", NUMBER
+        return f"c.agg.total({agents}, {attr!r}, {where!r})", NUMBER
 
     def f_share(self, node: ast.Call, depth: int) -> tuple[str, str]:
         agents, attr, where, kind = self.agent_set(node, True, depth)
-        whole = f"c.sets[{self.ns.set_index(kind, None, None)}]"
-        return f"_share({agents}, {whole}, {attr!r}, {where!r})", NUMBER
+        whole = self.ns.set_index(kind, None, None)
+        return f"c.agg.share({agents}, {attr!r}, {where!r}, {whole})", NUMBER
 
     def f_count(self, node: ast.Call, depth: int) -> tuple[str, str]:
         agents, _, where, _ = self.agent_set(node, False, depth)
-        if where:
-            return f"_count_where({agents}, {where!r})", NUMBER
-        return f"_float(_len({agents}))", NUMBER
+        return f"c.agg.count({agents}, {where!r})", NUMBER
 
     def f_mean(self, node: ast.Call, depth: int) -> tuple[str, str]:
         agents, attr, where, _ = self.agent_set(node, True, depth)
-        return f"_mean({agents}, {attr!r}, {where!r})", NUMBER
+        return f"c.agg.mean({agents}, {attr!r}, {where!r})", NUMBER
 
     def f_has_tag(self, node: ast.Call, depth: int) -> tuple[str, str]:
         self.args(node, 2, 2)
@@ -567,6 +487,43 @@ class _Compiler:
         self.args(node, 1, 1)
         event = self.literal(node.args[0], "event", self.ns.events)
         return f"c.fired({event!r})", NUMBER
+
+
+def _function_name(node: ast.Call) -> str:
+    """The name a checked call calls (`call` refuses anything but a plain name)."""
+    return node.func.id if isinstance(node.func, ast.Name) else ""
+
+
+# The allowlist: every node type an expression may contain, and what checks it. Anything
+# else is refused, with the reason from `_REFUSED` where there is one.
+_NODES: dict[type[ast.AST], Callable[[_Compiler, Any, int], tuple[str, str]]] = {
+    ast.Constant: _Compiler.constant,
+    ast.Name: _Compiler.name,
+    ast.Attribute: _Compiler.attribute,
+    ast.BinOp: _Compiler.binop,
+    ast.UnaryOp: _Compiler.unaryop,
+    ast.BoolOp: _Compiler.boolop,
+    ast.Compare: _Compiler.compare,
+    ast.IfExp: _Compiler.ifexp,
+    ast.Call: _Compiler.call,
+}
+
+# The functions of `FUNCTIONS` that are not plain math, and what compiles each.
+_CALLS: dict[str, Callable[[_Compiler, ast.Call, int], tuple[str, str]]] = {
+    "nation": _Compiler.f_nation,
+    "firm": _Compiler.f_firm,
+    "agency": _Compiler.f_agency,
+    "total": _Compiler.f_total,
+    "share": _Compiler.f_share,
+    "count": _Compiler.f_count,
+    "mean": _Compiler.f_mean,
+    "has_tag": _Compiler.f_has_tag,
+    "chance": _Compiler.f_chance,
+    "pending": _Compiler.f_pending,
+    "proposed": _Compiler.f_proposed,
+    "since": _Compiler.f_since,
+    "fired": _Compiler.f_fired,
+}
 
 
 def _parse(source: str) -> ast.expr:
@@ -616,97 +573,4 @@ def compile_expression(
         raise ExprError(f"expected a number or condition, found a {typ}", offset)
     if want not in (None, NUMBER) and typ != want:
         raise ExprError(f"expected a {want}, found a {typ}", offset)
-    fn = eval(compile(f"lambda c: {code}", "<rule expression>", "eval"), dict(_HELPERS))
-    return Expression(source, fn, typ)
-
-
-def _split_template(text: str) -> list[tuple[str, int]]:
-    """Split 'a {x:.1f} b' into [('a ', -1), ('x:.1f', 3), (' b', -1)]; -1 marks text."""
-    parts: list[tuple[str, int]] = []
-    i, buf = 0, []
-    while i < len(text):
-        ch = text[i]
-        if ch in "{}" and text[i : i + 2] in ("{{", "}}"):
-            buf.append(ch)
-            i += 2
-            continue
-        if ch == "}":
-            raise ExprError("single '}' in text; write '}}' for a brace", i)
-        if ch != "{":
-            buf.append(ch)
-            i += 1
-            continue
-        depth, j, quote = 0, i + 1, ""
-        while j < len(text):
-            c = text[j]
-            if quote:
-                quote = "" if c == quote else quote
-            elif c in "'\"":
-                quote = c
-            elif c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-            elif c == "}" and depth <= 0:
-                break
-            j += 1
-        else:
-            raise ExprError("'{' without a closing '}'", i)
-        if buf:
-            parts.append(("".join(buf), -1))
-            buf = []
-        parts.append((text[i + 1 : j], i + 1))
-        i = j + 1
-    if buf:
-        parts.append(("".join(buf), -1))
-    return parts
-
-
-def compile_template(text: str, ns: Namespace, scope: Scope = Scope()) -> Callable[[Any], str]:
-    """Compile news text with `{expression}` or `{expression:format}` fields.
-
-    Raises:
-        ExprError: with the column in `text` of the offending field.
-    """
-    pieces: list[Any] = []
-    for part, start in _split_template(text):
-        if start < 0:
-            pieces.append(part)
-            continue
-        expr_text, spec = part, ""
-        depth, quote = 0, ""
-        for k, c in enumerate(part):
-            if quote:
-                quote = "" if c == quote else quote
-            elif c in "'\"":
-                quote = c
-            elif c in "([":
-                depth += 1
-            elif c in ")]":
-                depth -= 1
-            elif c == ":" and depth == 0:
-                expr_text, spec = part[:k], part[k + 1 :]
-        try:
-            expr = compile_expression(expr_text, ns, scope)
-        except ExprError as exc:
-            exc.col += start
-            raise
-        if any(int(n) > MAX_FORMAT_WIDTH for n in re.findall(r"\d+", spec)):
-            raise ExprError(
-                f"format {spec!r} is too wide; widths and precisions go up to {MAX_FORMAT_WIDTH}",
-                start,
-            )
-        sample: Any = "x" if expr.type == STRING else True if expr.type == BOOL else 1.0
-        if expr.type in ENTITY_KINDS:
-            raise ExprError(f"cannot show a {expr.type} in text; use .name", start)
-        try:
-            format(sample, spec)
-        except (ValueError, TypeError):
-            raise ExprError(f"bad format {spec!r}; try '.1f', '.0%' or ','", start) from None
-        cast = str if expr.type == STRING else bool if expr.type == BOOL else float
-        pieces.append((expr.fn, spec, cast))
-
-    def render(c: Any) -> str:
-        return "".join(p if isinstance(p, str) else format(p[2](p[0](c)), p[1]) for p in pieces)
-
-    return render
+    return Expression(source, code, typ)

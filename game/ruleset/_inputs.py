@@ -55,10 +55,8 @@ def load_decisions(path: str | Path, ruleset: Ruleset) -> list[Any]:
         try:
             line = DecisionLine.model_validate(item)
         except ValidationError as exc:
-            for problem in exc.errors(include_url=False):
-                loader._schema_error(
-                    doc, {**problem, "loc": (i, *problem["loc"])}, list[DecisionLine]
-                )
+            problems = [{**p, "loc": (i, *p["loc"])} for p in exc.errors(include_url=False)]
+            loader._schema_errors(doc, problems, list[DecisionLine])
             continue
         loader.check_decision(("decisions",), (i,), line, ruleset.investment_lines, ruleset.actions)
         if line.invest and line.nation:
@@ -129,8 +127,7 @@ def load_scenario_file(path: str | Path, ruleset: Ruleset) -> Any:
     try:
         spec = ScenarioSpec.model_validate(doc.data)
     except ValidationError as exc:
-        for problem in exc.errors(include_url=False):
-            loader._schema_error(doc, problem, ScenarioSpec)
+        loader._schema_errors(doc, exc.errors(include_url=False), ScenarioSpec)
         raise RulesetError(loader.diags) from None
     loader.origin[("scenario",)] = (doc, ())
     merged = {"parameters": ruleset.parameters}

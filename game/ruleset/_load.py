@@ -15,6 +15,9 @@ from typing import Any
 from game.errors import Diagnostic, RulesetError
 from game.ruleset._checks import _Checker
 from game.ruleset._compiled import (
+    AddEffect,
+    ChangeEffect,
+    ClampEffect,
     CompiledAction,
     CompiledBot,
     CompiledEffect,
@@ -22,20 +25,20 @@ from game.ruleset._compiled import (
     CompiledMetric,
     CompiledPolicy,
     CompiledRule,
+    FireEffect,
+    MultiplyEffect,
+    NewsEffect,
     Ruleset,
+    SetEffect,
 )
-from game.ruleset._expr import (
-    FUNCTIONS,
-    ExprError,
-    Expression,
-    Scope,
-    compile_template,
-)
+from game.ruleset._expr import FUNCTIONS, ExprError, Scope
+from game.ruleset._runtime import Expression
 from game.ruleset._schema import (
     SECTIONS,
     Effect,
     GameSpec,
 )
+from game.ruleset._template import compile_template
 from game.ruleset._yaml import Path_, YamlDoc, read_yaml
 
 __all__ = ["RESERVED_NAMES", "load_ruleset"]
@@ -46,7 +49,12 @@ RESERVED_NAMES = {
     "true", "false", "budget", *FUNCTIONS,
 }  # fmt: skip
 _ENTITY_SECTIONS = {"nations": "nation", "firms": "firm", "agencies": "agency"}
-_SCOPES = {"world": None, "nations": "nation", "firms": "firm", "agencies": "agency"}
+_SCOPES: dict[str, str | None] = {
+    "world": None,
+    "nations": "nation",
+    "firms": "firm",
+    "agencies": "agency",
+}
 
 
 def load_ruleset(root: str | Path) -> Ruleset:
@@ -163,6 +171,7 @@ class _Loader(_Checker):
             # blame the files that use them. Report what was found; references next time.
             raise RulesetError(self.diags)
         ruleset = self._resolve(game, merged, attributes, tuple(names), digest.hexdigest()[:16])
+        self.check_event_chains(merged)
         if self.diags:
             raise RulesetError(self.diags)
         return ruleset
@@ -256,9 +265,9 @@ class _Loader(_Checker):
         for ident, spec in merged["rules"].items():
             ref = ("rules", ident)
             self._known(spec.phase, set(phases), ref, ("phase",), "phase")
-            kind = _SCOPES[spec.for_each]
+            agent_kind = _SCOPES[spec.for_each]
             agents = None
-            if kind is None and (spec.nation or spec.tag):
+            if agent_kind is None and (spec.nation or spec.tag):
                 self.at(
                     ref,
                     ("for_each",),
@@ -268,12 +277,14 @@ class _Loader(_Checker):
                 self._known(spec.nation, ns.ids["nation"], ref, ("nation",), "nation")
             if spec.tag:
                 self._known(spec.tag, ns.tags, ref, ("tag",), "tag")
-            if kind is not None:
-                agents = ns.set_index(kind, spec.nation, spec.tag)
-            scope = Scope(kind)
+            if agent_kind is not None:
+                agents = ns.set_index(agent_kind, spec.nation, spec.tag)
+            scope = Scope(agent_kind)
             when = self.expr(ref, ("when",), spec.when, scope) if spec.when else None
             chance = self.expr(ref, ("chance",), spec.chance, scope) if spec.chance else None
             effects = self._effects(ref, ("effects",), spec.effects, scope)
+            if agent_kind is not None:
+                self._simultaneous(ref, spec.for_each, effects)
             rules.setdefault(spec.phase, []).append(
                 CompiledRule(ident, spec, self.where(ref), agents, when, chance, effects)
             )
@@ -297,6 +308,7 @@ class _Loader(_Checker):
                 self.where(ref),
                 requires,
                 self._effects(ref, ("effects",), spec.effects, scope),
+                self._clauses(ref, spec.requires, scope) if requires is not None else (),
                 **extra,
             )
 
@@ -304,20 +316,16 @@ class _Loader(_Checker):
         for ident, spec in merged["events"].items():
             ref = ("events", ident)
             chance = self.expr(ref, ("chance",), spec.chance, Scope())
-            events[ident] = CompiledEvent(
-                ident,
-                spec,
-                self.where(ref),
-                chance,
-                self._effects(ref, ("effects",), spec.effects, Scope()),
-            )  # type: ignore[arg-type]
+            effects = self._effects(ref, ("effects",), spec.effects, Scope())
+            if chance is not None:  # else an error is reported and nothing is returned
+                events[ident] = CompiledEvent(ident, spec, self.where(ref), chance, effects)
 
         metrics = {}
         for ident, spec in merged["metrics"].items():
             expr = self.expr(("metrics", ident), ("expr",), spec.expr, Scope())
-            metrics[ident] = CompiledMetric(
-                ident, spec, expr, self.where(("metrics", ident), ("expr",))
-            )  # type: ignore[arg-type]
+            if expr is not None:
+                where = self.where(("metrics", ident), ("expr",))
+                metrics[ident] = CompiledMetric(ident, spec, expr, where)
 
         for ident, spec in merged["objectives"].items():
             ref = ("objectives", ident)
@@ -337,9 +345,10 @@ class _Loader(_Checker):
                     self._invest(ref, ("policies", i, "invest"), pol.invest, lines)
                 self._action_ref(ref, ("policies", i), pol.action, pol.target, actions)
                 where = self.where(ref, ("policies", i))
-                policies.append(
-                    CompiledPolicy(pol.doc, when, pol.invest, pol.action, pol.target, where)
-                )  # type: ignore[arg-type]
+                if when is not None:
+                    policies.append(
+                        CompiledPolicy(pol.doc, when, pol.invest, pol.action, pol.target, where)
+                    )
             bots[ident] = CompiledBot(ident, spec.doc, dict(spec.invest), tuple(policies))
 
         scenarios = dict(merged["scenarios"])
@@ -369,41 +378,75 @@ class _Loader(_Checker):
     def _effects(
         self, ref: tuple[str, ...], sub: Path_, effects: list[Effect], scope: Scope
     ) -> tuple[CompiledEffect, ...]:
-        out = []
+        out: list[CompiledEffect] = []
         for i, effect in enumerate(effects):
             at = (*sub, i)
-            verb = effect.verb
             where = self.where(ref, at)
-            if verb == "fire":
-                self._known(effect.fire, self.ns.events, ref, (*at, "fire"), "event")  # type: ignore[arg-type]
-                out.append(CompiledEffect("fire", where, f"fire {effect.fire}", event=effect.fire))  # type: ignore[arg-type]
+            if effect.fire is not None:
+                self._known(effect.fire, self.ns.events, ref, (*at, "fire"), "event")
+                out.append(FireEffect(where, f"fire {effect.fire}", effect.fire))
                 continue
-            if verb == "news":
+            if effect.news is not None:
                 try:
-                    render = compile_template(effect.news, self.ns, scope)  # type: ignore[arg-type]
+                    render = compile_template(effect.news, self.ns, scope)
                 except ExprError as exc:
                     self._expr_error(ref, (*at, "news"), exc)
                     continue
-                out.append(CompiledEffect("news", where, effect.news, news=render))  # type: ignore[arg-type]
+                out.append(NewsEffect(where, effect.news, render))
                 continue
+            verb = effect.verb
             target_text = getattr(effect, verb)
             obj = self._target(ref, (*at, verb), target_text, scope)
             value = self.expr(ref, (*at, "value"), effect.value, scope) if effect.value else None
             low = self.expr(ref, (*at, "min"), effect.min, scope) if effect.min else None
             high = self.expr(ref, (*at, "max"), effect.max, scope) if effect.max else None
-            if obj is not None:
-                out.append(
-                    CompiledEffect(
-                        verb,
-                        where,
-                        f"{verb} {target_text}",
-                        obj=obj[0],
-                        attr=obj[1],
-                        value=value,
-                        low=low,
-                        high=high,
-                    )
+            if obj is None:
+                continue
+            text = f"{verb} {target_text}"
+            if verb == "clamp":
+                out.append(ClampEffect(where, text, obj[0], obj[1], low, high))
+            elif value is not None:
+                made: CompiledEffect
+                if verb == "set":
+                    made = SetEffect(where, text, obj[0], obj[1], value)
+                elif verb == "add":
+                    made = AddEffect(where, text, obj[0], obj[1], value)
+                else:
+                    made = MultiplyEffect(where, text, obj[0], obj[1], value)
+                out.append(made)
+        return tuple(out)
+
+    def _simultaneous(
+        self, ref: tuple[str, ...], for_each: str, effects: tuple[CompiledEffect, ...]
+    ) -> None:
+        """A rule over agents is simultaneous: each agent sets, multiplies or clamps only
+        itself; it may add to others (the additions are summed)."""
+        for i, effect in enumerate(effects):
+            if (
+                isinstance(effect, ChangeEffect)
+                and not isinstance(effect, AddEffect)
+                and effect.obj.source != "self"
+            ):
+                verb = effect.text.split()[0]
+                self.at(
+                    ref,
+                    ("effects", i, verb),
+                    f"a rule with for_each: {for_each} may '{verb}' only attributes of self, "
+                    f"not of {effect.obj.source}; every agent acts at once, so changes to "
+                    "others can only be added ('add:')",
                 )
+
+    def _clauses(self, ref: tuple[str, ...], requires: str, scope: Scope) -> tuple[Expression, ...]:
+        """Compile each top-level `and` part of a (valid) `requires` on its own."""
+        body = ast.parse(requires.strip(), mode="eval").body
+        parts = (
+            body.values if isinstance(body, ast.BoolOp) and isinstance(body.op, ast.And) else [body]
+        )
+        out = []
+        for part in parts:
+            clause = self.expr(ref, ("requires",), ast.unparse(part), scope)
+            if clause is not None:
+                out.append(clause)
         return tuple(out)
 
     def _target(

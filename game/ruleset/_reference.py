@@ -45,7 +45,7 @@ def reference(ruleset: Ruleset) -> str:
         if not rules:
             out += ["(no rules)", ""]
         for rule in rules:
-            scope = rule.spec.for_each
+            scope: str = rule.spec.for_each
             if rule.spec.nation or rule.spec.tag:
                 scope += f" ({', '.join(x for x in (rule.spec.nation, rule.spec.tag) if x)})"
             out.append(

@@ -5,21 +5,41 @@ agencies are Mesa agents; a turn runs the ruleset's phases in order. This packag
 knows nothing of Pygame, files other than rule and decision files, or processes.
 """
 
+from game.sim._actions import Proposal
 from game.sim._agents import Agency, Firm, Nation, World
-from game.sim._decisions import Decision, bot_decision, decisions_by_turn
+from game.sim._decisions import Decision, DecisionError, bot_decision, decisions_by_turn
 from game.sim._engine import NewsItem, TraceEntry
-from game.sim._model import DEFAULT_RULES, GeoModel, Proposal
+from game.sim._model import DEFAULT_RULES, MAX_TURNS, SEAT_KINDS, GeoModel
+from game.sim._record import (
+    RECORD_FORMAT,
+    ActionOption,
+    ActionOutcome,
+    DecisionRecord,
+    GameRecord,
+    RecordError,
+    TurnReport,
+)
 
 __all__ = [
     "DEFAULT_RULES",
+    "MAX_TURNS",
+    "RECORD_FORMAT",
+    "SEAT_KINDS",
+    "ActionOption",
+    "ActionOutcome",
     "Agency",
     "Decision",
+    "DecisionError",
+    "DecisionRecord",
     "Firm",
+    "GameRecord",
     "GeoModel",
     "Nation",
     "NewsItem",
     "Proposal",
+    "RecordError",
     "TraceEntry",
+    "TurnReport",
     "World",
     "bot_decision",
     "decisions_by_turn",

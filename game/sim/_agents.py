@@ -23,10 +23,41 @@ class World:
             setattr(self, name, float(value))
 
 
+class _Counter:
+    """Counts agent ids from 1 (an iterator over ints that pickles)."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def __next__(self) -> int:
+        self.last += 1
+        return self.last
+
+
+class _IdsOnTheModel:
+    """Stands in for Mesa's class-level `Agent._ids`, keeping each model's counter on the
+    model itself.
+
+    Mesa 3.3 keeps a counter per model in a class-level dict (`Agent._ids`) that holds
+    every model ever made, so finished games are never freed (mesa issue 3179, fixed by
+    PR 3180 in later releases). `mesa.Agent.__init__` reads `self._ids[model]`; this
+    answers from the model, so nothing outlives the game.
+    """
+
+    def __getitem__(self, model: mesa.Model) -> _Counter:
+        counter: _Counter | None = model.__dict__.get("_agent_id_counter")
+        if counter is None:
+            counter = model.__dict__["_agent_id_counter"] = _Counter()
+        return counter
+
+
 class _RuleAgent(mesa.Agent):
     """An agent whose attributes come from the ruleset."""
 
     kind = ""
+    _ids = _IdsOnTheModel()  # see _IdsOnTheModel
 
     def __init__(
         self, model: mesa.Model, ident: str, name: str, tags: list[str], values: dict[str, float]

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.ruleset import CompiledBot, DecisionLine
+from game.errors import GameError
+from game.ruleset import CompiledBot, DecisionLine, Ruleset, did_you_mean
 
-__all__ = ["Decision", "bot_decision", "decisions_by_turn"]
+__all__ = ["Decision", "DecisionError", "bot_decision", "check_decision", "decisions_by_turn"]
+
+
+class DecisionError(GameError):
+    """A decision a team submitted cannot be taken; `field` names what is wrong."""
+
+    def __init__(self, nation: str, field: str, message: str):
+        self.nation = nation
+        self.field = field
+        super().__init__(message)
 
 
 @dataclass
@@ -69,3 +80,62 @@ def bot_decision(bot: CompiledBot, context: Any) -> Decision:
     if total > 1.0:
         split = {line: share / total for line, share in split.items()}
     return Decision(bot.nation, split, actions)
+
+
+def check_decision(decision: Decision, ruleset: Ruleset) -> None:
+    """Check a decision as strictly as a decisions file's lines are checked.
+
+    Raises:
+        DecisionError: naming the nation, the field and the problem in words.
+    """
+    nation = decision.nation
+    if nation not in ruleset.nations:
+        hint = did_you_mean(str(nation), ruleset.nations)
+        known = ", ".join(ruleset.nations)
+        raise DecisionError(
+            str(nation), "nation", f"unknown nation {nation!r}{hint}; known: {known}"
+        )
+    if decision.invest is not None:
+        lines = ruleset.investment_lines
+        for line, share in decision.invest.items():
+            if line not in lines:
+                hint = did_you_mean(str(line), lines)
+                raise DecisionError(
+                    nation,
+                    "invest",
+                    f"{nation}: unknown investment line {line!r}{hint}; lines: {', '.join(lines)}",
+                )
+            if (
+                isinstance(share, bool)
+                or not isinstance(share, int | float)
+                or not math.isfinite(share)
+                or not 0 <= share <= 1
+            ):
+                raise DecisionError(
+                    nation,
+                    "invest",
+                    f"{nation}: the share of {line} must be a number from 0 to 1, not {share!r}",
+                )
+        total = sum(decision.invest.values())
+        if total > 1.0 + 1e-9:
+            raise DecisionError(
+                nation,
+                "invest",
+                f"{nation}: investment shares add up to {total:.2f}; they may add up to at most 1",
+            )
+    for action, target in decision.actions:
+        if action not in ruleset.actions:
+            hint = did_you_mean(str(action), ruleset.actions)
+            raise DecisionError(nation, "actions", f"{nation}: unknown action {action!r}{hint}")
+        needs = ruleset.actions[action].spec.target == "nation"
+        if needs and target is None:
+            raise DecisionError(
+                nation, "actions", f"{nation}: action {action!r} needs a target nation"
+            )
+        if not needs and target is not None:
+            raise DecisionError(nation, "actions", f"{nation}: action {action!r} takes no target")
+        if target is not None and target not in ruleset.nations:
+            hint = did_you_mean(str(target), ruleset.nations)
+            raise DecisionError(nation, "actions", f"{nation}: unknown target {target!r}{hint}")
+        if target == nation:
+            raise DecisionError(nation, "actions", f"{nation}: a nation cannot target itself")

@@ -1,18 +1,20 @@
 """`GeoModel`: one game of Silicon Shield as a plain Mesa model.
 
-A turn is one `step()`: collect every nation's decision (scripted, submitted by a
-player, or from its bot), then run the ruleset's phases in order — the decision phase
-applies budgets and actions, the event phase rolls chance events — then collect the
-metrics with Mesa's DataCollector. All randomness comes from the model's seeded RNG.
+A turn is one `step()` (or `play_turn()`, which also returns a `TurnReport`): collect
+every nation's decision (scripted, submitted by a team, or from its bot), then run the
+ruleset's phases in order — the decision phase applies budgets and actions, the event
+phase rolls chance events — then collect the metrics with Mesa's DataCollector. All
+randomness comes from the model's seeded RNG; every decision applied goes into the
+game's record (`record()`), from which `from_record` plays the game again exactly.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
-import types
+import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,58 +22,61 @@ import mesa
 
 from game.errors import ParameterError, SimulationError
 from game.ruleset import (
-    CONTEXT_SLOTS,
+    DEFAULT_RULES,
     CompiledBot,
     DecisionLine,
     Ruleset,
     ScenarioSpec,
     did_you_mean,
     load_ruleset,
+    raised_in_rule,
 )
 from game.ruleset import load_decisions as _load_decision_file
+from game.sim._actions import Proposal, action_options, expire_proposals, take_action
 from game.sim._agents import Agency, Firm, Nation, World
-from game.sim._decisions import Decision, bot_decision, decisions_by_turn
+from game.sim._context import build_context
+from game.sim._decisions import Decision, bot_decision, check_decision, decisions_by_turn
 from game.sim._engine import NewsItem, TraceEntry, apply_effects, run_rule
+from game.sim._record import (
+    ActionOption,
+    ActionOutcome,
+    DecisionRecord,
+    GameRecord,
+    RecordError,
+    TurnReport,
+)
 
-__all__ = ["DEFAULT_RULES", "GeoModel", "Proposal"]
+__all__ = ["DEFAULT_RULES", "MAX_TURNS", "SEAT_KINDS", "GeoModel"]
 
-DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules"
-
-
-class _Context:
-    """What compiled expressions see as `c` (see `game.ruleset.CONTEXT_SLOTS`)."""
-
-    __slots__ = CONTEXT_SLOTS
+MAX_TURNS = 1000  # the longest game a ruleset may declare (GameSpec.turns)
+SEAT_KINDS = ("human", "bot")
 
 
-@dataclass
-class Proposal:
-    """A proposal awaiting its target's answer."""
-
-    action: str
-    source: str
-    target: str
-    turn: int
-    expires: int
+def _metric_value(metric: str, model: GeoModel) -> float:
+    """A DataCollector reporter (as `functools.partial(_metric_value, id)`: it pickles)."""
+    return model.metric_values[metric]
 
 
 class GeoModel(mesa.Model):
     """One game: nations, firms and agencies following a ruleset.
 
     Args:
-        seed: seed of the model's random number generators.
+        seed: seed of the model's random number generators; when None, one is drawn
+            and recorded (`seed` then holds it), so every game can be replayed.
         scenario: a scenario id of the ruleset (default: the ruleset's default), or a
             `ScenarioSpec` (for example from `load_scenario_file`).
-        rules: a ruleset folder, or an already loaded `Ruleset` (default: `rules/`).
+        rules: a ruleset folder, or an already loaded `Ruleset` (default: the bundled
+            rules, `game.ruleset.DEFAULT_RULES`).
         decisions: scripted decisions: a decisions file path or a list of `DecisionLine`.
-        turns: the number of turns (default: the scenario's).
+        turns: the number of turns (default: the scenario's), 1 to 1000.
         seats: nation id -> "human" or "bot"; human nations without a submitted
             decision keep their standing budget split and take no action.
         trace: record every attribute change in `traces` (for "why?" in the front end).
         **params: values of the ruleset's parameters (for `mesa.batch_run` and sweeps).
 
     Raises:
-        ParameterError: for an unknown parameter or a value outside its range.
+        ParameterError: for an unknown parameter, a value outside its range, an unknown
+            scenario or seat, or a number of turns out of range.
         RulesetError: when the rules or the decisions file have errors.
     """
 
@@ -86,38 +91,40 @@ class GeoModel(mesa.Model):
         trace: bool = False,
         **params: Any,
     ):
+        if seed is None:
+            seed = secrets.randbelow(2**32)
         super().__init__(seed=seed)
         self.seed = seed
         ruleset = rules if isinstance(rules, Ruleset) else load_ruleset(rules or DEFAULT_RULES)
         self.ruleset = ruleset
-        if isinstance(scenario, ScenarioSpec):
-            spec, self.scenario_id = scenario, scenario.title or "custom"
-        else:
-            self.scenario_id = scenario or ruleset.default_scenario
-            if self.scenario_id not in ruleset.scenarios:
-                hint = did_you_mean(self.scenario_id, ruleset.scenarios)
-                known = ", ".join(ruleset.scenarios)
-                raise ParameterError(
-                    "scenario", f"unknown scenario {self.scenario_id!r}{hint}; known: {known}"
-                )
-            spec = ruleset.scenarios[self.scenario_id]
+        spec = self._scenario(scenario)
         self.scenario_spec = spec
+        self.given_parameters = dict(params)
         self.parameters = self._parameters(spec.parameters, params)
         self.turns = int(turns if turns is not None else spec.turns or ruleset.game.turns)
+        if not 1 <= self.turns <= MAX_TURNS:
+            raise ParameterError("turns", f"a game has 1 to {MAX_TURNS} turns, not {self.turns}")
         start = spec.start or ruleset.game.start
         self.start_year, self.start_quarter = int(start[:4]), int(start[-1])
         self.turn = 0
-        self._where, self._cause = "", ""
+        self.where, self.cause = "", ""
         self.tracing = trace
         self.traces: list[TraceEntry] = []
         self.news: list[NewsItem] = []
         self.event_log: list[tuple[int, str]] = []
         self.action_log: list[tuple[int, str, str, str | None]] = []
+        self.decision_log: list[DecisionRecord] = []
+        self.injection_log: list[tuple[int, str]] = []
         self.proposals: list[Proposal] = []
-        self.seats = dict.fromkeys(ruleset.nations, "bot") | dict(seats or {})
+        self.seats = self._seats(seats)
         self.submitted: dict[str, Decision] = {}
+        self.last_report: TurnReport | None = None
         self._fired: dict[str, int] = {}
         self._last_fired: dict[str, int] = {}
+        self._outcomes: list[ActionOutcome] = []
+        self._event_causes: list[tuple[int, str, str]] = []
+        self._expected_bots: dict[int, dict[str, DecisionRecord]] = {}  # when replaying
+        self._check_bots = False
         self.bounds = {
             (kind, name): (
                 -math.inf if a.min is None else a.min,
@@ -128,13 +135,15 @@ class GeoModel(mesa.Model):
             if a.min is not None or a.max is not None
         }
         self._build_agents(spec)
-        self._build_context()
+        self.context = build_context(self)
+        self._set_clock(0)  # set-up is the end of the quarter before the first
         lines = list(spec.decisions)
         if isinstance(decisions, str | Path):
             lines += _load_decision_file(decisions, ruleset)
         elif decisions:
             lines += list(decisions)
         self.scripted, self.injected = decisions_by_turn(lines)
+        self.sources: dict[int, dict[str, str]] = {}  # turn -> nation -> "team" (replays)
         last = max([*self.scripted, *self.injected], default=0)
         self.unplayed_decisions = last > self.turns  # scripted turns the game will not reach
         self.splits = {
@@ -143,17 +152,47 @@ class GeoModel(mesa.Model):
         self.metric_values: dict[str, float] = {}
         self.history: dict[str, list[float]] = {m: [] for m in ruleset.metrics}
         self.datacollector = mesa.DataCollector(
-            model_reporters={m: _reporter(m) for m in ruleset.metrics}
+            model_reporters={m: functools.partial(_metric_value, m) for m in ruleset.metrics}
         )
         with self._guarded():
             for rule in ruleset.all_rules():
                 if rule.spec.at_start:
-                    self._where, self._cause = rule.where, rule.id
+                    self.where, self.cause = rule.where, rule.id
                     run_rule(self, rule)
             self._measure()
         self.datacollector.collect(self)
 
     # Set-up ------------------------------------------------------------------------
+    def _scenario(self, scenario: str | ScenarioSpec | None) -> ScenarioSpec:
+        rs = self.ruleset
+        if isinstance(scenario, ScenarioSpec):
+            self.scenario_id = scenario.title or "custom"
+            self.scenario_from_file = True
+            return scenario
+        self.scenario_from_file = False
+        self.scenario_id = scenario or rs.default_scenario
+        if self.scenario_id not in rs.scenarios:
+            hint = did_you_mean(self.scenario_id, rs.scenarios)
+            known = ", ".join(rs.scenarios)
+            raise ParameterError(
+                "scenario", f"unknown scenario {self.scenario_id!r}{hint}; known: {known}"
+            )
+        return rs.scenarios[self.scenario_id]
+
+    def _seats(self, seats: dict[str, str] | None) -> dict[str, str]:
+        out = dict.fromkeys(self.ruleset.nations, "bot")
+        for nation, seat in (seats or {}).items():
+            if nation not in self.ruleset.nations:
+                hint = did_you_mean(nation, self.ruleset.nations)
+                known = ", ".join(self.ruleset.nations)
+                raise ParameterError("seats", f"unknown nation {nation!r}{hint}; known: {known}")
+            if seat not in SEAT_KINDS:
+                raise ParameterError(
+                    "seats", f"seat of {nation} must be 'human' or 'bot', not {seat!r}"
+                )
+            out[nation] = seat
+        return out
+
     def _parameters(self, scenario: dict[str, float], given: dict[str, Any]) -> dict[str, float]:
         specs = self.ruleset.parameters
         values = {name: p.value for name, p in specs.items()} | dict(scenario)
@@ -178,7 +217,7 @@ class GeoModel(mesa.Model):
             values[name] = value
         return values
 
-    def _build_agents(self, spec: Any) -> None:
+    def _build_agents(self, spec: ScenarioSpec) -> None:
         rs = self.ruleset
         defaults = {
             kind: {n: a.value for n, a in table.items()} for kind, table in rs.attributes.items()
@@ -205,32 +244,6 @@ class GeoModel(mesa.Model):
                 self, ident, a.name, a.tags, values, self.nations[a.nation]
             )
 
-    def _build_context(self) -> None:
-        c = _Context()
-        by_kind = {"nation": self.nations, "firm": self.firms, "agency": self.agencies}
-        c.sets = [
-            [
-                a
-                for a in by_kind[kind].values()
-                if (
-                    nation is None
-                    or a.id == nation
-                    or getattr(a, "home", None) is self.nations.get(nation)
-                )
-                and (tag is None or tag in a.tags)
-            ]
-            for kind, nation, tag in self.ruleset.agent_sets
-        ]
-        c.self = c.target = None
-        c.world = self.world
-        c.p = types.SimpleNamespace(**self.parameters)
-        c.nations, c.firms, c.agencies = self.nations, self.firms, self.agencies
-        c.random = self.random.random
-        c.pending, c.proposed = self._pending, self._proposed
-        c.since, c.fired = self._since, self._fired_count
-        self.context = c
-        self._set_clock(0)  # set-up is the end of the quarter before the first
-
     def _set_clock(self, turn: int) -> None:
         c = self.context
         c.turn = float(turn)
@@ -238,28 +251,32 @@ class GeoModel(mesa.Model):
         c.year, c.quarter = float(year), float(quarter)
 
     # Functions rules can call ------------------------------------------------------
-    def _pending(self, nation: Nation, action: str, source: str | None) -> int:
+    def pending(self, nation: Nation, action: str, source: str | None) -> int:
+        """How many proposals of kind `action` (from `source`, if given) await `nation`."""
         return sum(
             1
             for p in self.proposals
             if p.target == nation.id and p.action == action and source in (None, p.source)
         )
 
-    def _proposed(self, nation: Nation, action: str, target: str | None) -> int:
+    def proposed(self, nation: Nation, action: str, target: str | None) -> int:
+        """How many proposals of kind `action` (to `target`, if given) `nation` awaits."""
         return sum(
             1
             for p in self.proposals
             if p.source == nation.id and p.action == action and target in (None, p.target)
         )
 
-    def _since(self, event: str) -> float:
+    def since(self, event: str) -> float:
+        """Turns since `event` last fired (1000 if never)."""
         last = self._last_fired.get(event)
         return 1000.0 if last is None else float(self.turn - last)
 
-    def _fired_count(self, event: str) -> float:
+    def fired_count(self, event: str) -> float:
+        """How many times `event` has fired."""
         return float(self._fired.get(event, 0))
 
-    # A turn ------------------------------------------------------------------------
+    # The calendar ------------------------------------------------------------------
     @property
     def date(self) -> str:
         """The current turn's date, such as '2025 Q1'."""
@@ -275,33 +292,59 @@ class GeoModel(mesa.Model):
         year, quarter = self.year_quarter(turn)
         return f"{year} Q{quarter}"
 
+    # What a team may do ------------------------------------------------------------
     def submit(self, decision: Decision) -> None:
-        """Submit a player's decision for the coming turn (replaces an earlier one)."""
-        if decision.nation not in self.nations:
-            raise ParameterError("nation", f"unknown nation {decision.nation!r}")
-        self.submitted[decision.nation] = decision
+        """Submit a team's decision for the coming turn (replaces an earlier one).
 
+        Raises:
+            DecisionError: when the decision names an unknown nation, investment line,
+                action or target, has shares that are not between 0 and 1 or add up to
+                more than 1, or gives an action a target it cannot take.
+        """
+        check_decision(decision, self.ruleset)
+        self.submitted[decision.nation] = Decision(
+            decision.nation,
+            None if decision.invest is None else dict(decision.invest),
+            list(decision.actions),
+        )
+
+    def action_options(self, nation: str) -> list[ActionOption]:
+        """Every action `nation` could take next turn (per target), available or not and why."""
+        if nation not in self.nations:
+            raise ParameterError("nation", f"unknown nation {nation!r}")
+        return action_options(self, nation)
+
+    def pending_proposals(self, nation: str) -> list[Proposal]:
+        """The proposals awaiting `nation`'s answer next turn."""
+        return [p for p in self.proposals if p.target == nation and p.turn <= self.turn]
+
+    # A turn ------------------------------------------------------------------------
     @contextlib.contextmanager
     def _guarded(self) -> Iterator[None]:
         """Turn an arithmetic failure inside a rule into a SimulationError at its position.
 
-        Each unit of work records where it comes from in `_where`/`_cause` (plain
-        assignments, cheap enough for every rule of every turn).
+        Each unit of work records where it comes from in `where`/`cause` (plain
+        assignments, cheap enough for every rule of every turn). Only the errors that
+        arithmetic in a compiled rule expression raises are caught (overflow, division by
+        zero, a math domain error, a power with no real value); the same errors raised
+        anywhere else are bugs in the engine and surface as such.
         """
-        self._where, self._cause = "", ""
+        self.where, self.cause = "", ""
         try:
             yield
         except (ArithmeticError, ValueError) as exc:
-            where = self._where or self.ruleset.game.title
-            problem = {
-                OverflowError: "a number grew too large (overflow)",
-                ZeroDivisionError: "division by zero",
-            }.get(type(exc), str(exc))
+            if not raised_in_rule(exc):
+                raise
+            problem = str(exc)
+            if isinstance(exc, OverflowError):
+                problem = "a number grew too large (overflow)"
+            elif isinstance(exc, ZeroDivisionError):
+                problem = "division by zero"
             raise SimulationError(
-                f"{where}: error: {problem} (in {self._cause!r}, turn {self.turn})",
-                rule=self._cause,
+                f"{self.where}: error: {problem} (in {self.cause!r}, turn {self.turn})",
+                rule=self.cause,
                 turn=self.turn,
-            ) from None
+            ) from exc
 
     @property
     def over(self) -> bool:
@@ -317,6 +360,9 @@ class GeoModel(mesa.Model):
         if self.over:
             self.running = False
             return
+        before = dict(self.metric_values)
+        marks = (len(self.news), len(self.traces), len(self.event_log), len(self.decision_log))
+        self._outcomes = []
         self.turn += 1
         self._set_clock(self.turn)
         rs = self.ruleset
@@ -326,23 +372,46 @@ class GeoModel(mesa.Model):
                 if phase == rs.game.decision_phase:
                     self._apply_decisions(decisions)
                 for rule in rs.rules[phase]:
-                    self._where, self._cause = rule.where, rule.id
+                    self.where, self.cause = rule.where, rule.id
                     run_rule(self, rule)
                 if phase == rs.game.event_phase:
                     self._roll_events()
-            self._expire_proposals()
+            expire_proposals(self)
             self._measure()
         self.datacollector.collect(self)
+        self.last_report = TurnReport(
+            turn=self.turn,
+            date=self.date_of(self.turn),
+            decisions=tuple(self.decision_log[marks[3] :]),
+            actions=tuple(self._outcomes),
+            events=tuple((event, cause) for _, event, cause in self._event_causes[marks[2] :]),
+            news=tuple(self.news[marks[0] :]),
+            traces=tuple(self.traces[marks[1] :]),
+            metrics={k: (before.get(k, v), v) for k, v in self.metric_values.items()},
+        )
+
+    def play_turn(self) -> TurnReport:
+        """Play one turn and return what it did (None-safe: the game must not be over).
+
+        Raises:
+            SimulationError: when the game is over, or a rule fails.
+        """
+        if self.over:
+            raise SimulationError(f"the game is over (turn {self.turn} of {self.turns})")
+        self.step()
+        assert self.last_report is not None
+        return self.last_report
 
     def _decide(self) -> dict[str, Decision]:
         c = self.context
         scripted = self.scripted.get(self.turn, {})
+        sources = self.sources.get(self.turn, {})
         decisions = {}
         for ident, nation in self.nations.items():
             if ident in scripted:
-                decision = scripted[ident]
+                decision, by = scripted[ident], sources.get(ident, "script")
             elif ident in self.submitted:
-                decision = self.submitted[ident]
+                decision, by = self.submitted[ident], "team"
             elif self.seats.get(ident) == "bot" and ident in self.ruleset.bots:
                 c.self, c.target = nation, None
                 bot = self.ruleset.bots[ident]
@@ -351,11 +420,33 @@ class GeoModel(mesa.Model):
                 except (ArithmeticError, ValueError):
                     self._blame_policy(bot)
                     raise
+                by = "bot"
+                self._compare_bot(ident, decision)
             else:
-                decision = Decision(ident)
+                decision, by = Decision(ident), "standing"
             decisions[ident] = decision
+            self.decision_log.append(
+                DecisionRecord(
+                    self.turn,
+                    ident,
+                    by,
+                    None if decision.invest is None else dict(decision.invest),
+                    tuple(decision.actions),
+                )
+            )
         self.submitted = {}
         return decisions
+
+    def _compare_bot(self, nation: str, decision: Decision) -> None:
+        """When replaying under the recorded rules, a bot must decide as it did."""
+        expected = self._expected_bots.get(self.turn, {}).get(nation)
+        if not self._check_bots or expected is None:
+            return
+        if expected.invest != decision.invest or expected.actions != tuple(decision.actions):
+            raise RecordError(
+                f"the record does not replay: in turn {self.turn} the {nation} bot decided "
+                "otherwise than recorded (was the record edited?)"
+            )
 
     def _blame_policy(self, bot: CompiledBot) -> None:
         """After a bot failed, find the policy whose condition fails (for the message)."""
@@ -363,13 +454,13 @@ class GeoModel(mesa.Model):
             try:
                 policy.when.fn(self.context)
             except (ArithmeticError, ValueError):
-                self._where, self._cause = policy.where, f"bots.{bot.nation}"
+                self.where, self.cause = policy.where, f"bots.{bot.nation}"
                 return
 
     def _apply_decisions(self, decisions: dict[str, Decision]) -> None:
         c = self.context
         budget = self.ruleset.budget.fn
-        self._where, self._cause = "game.budget", "budget"
+        self.where, self.cause = "game.budget", "budget"
         for ident, decision in decisions.items():
             nation = self.nations[ident]
             if decision.invest is not None:
@@ -383,87 +474,19 @@ class GeoModel(mesa.Model):
             split = self.splits[ident]
             for line in self.ruleset.investment_lines:
                 setattr(nation, f"invest_{line}", nation.budget * split.get(line, 0.0))
-        for ident, decision in decisions.items():
-            for action, target in decision.actions:
-                self._take_action(self.nations[ident], action, target)
-
-    def _take_action(self, nation: Nation, action_id: str, target_id: str | None) -> None:
-        action = self.ruleset.actions[action_id]
-        self._where, self._cause = action.where, action_id
-        c = self.context
-        target = self.nations.get(target_id) if target_id else None
-        c.self, c.target = nation, target
-        label = f"{nation.name} → {action_id}" + (f" ({target.name})" if target else "")
-        if target is nation:
-            self.post(f"{label}: refused, a nation cannot target itself", action_id)
-            return
-        if action.requires is not None and not action.requires.fn(c):
-            self.post(
-                f"{label}: refused, its requirement is not met ({action.spec.requires})", action_id
-            )
-            return
-        if action.spec.answer:
-            self._answer(nation, action_id, target, action.spec.answer)
-            return
-        if action.spec.proposal:
-            if self._proposed(nation, action_id, target_id):
-                self.post(f"{label}: refused, the same proposal is still pending", action_id)
-                return
-            self.proposals.append(
-                Proposal(
-                    action_id,
-                    nation.id,
-                    target_id or "",
-                    self.turn,
-                    self.turn + action.spec.proposal.expires,
-                )
-            )
-        self.action_log.append((self.turn, nation.id, action_id, target_id))
-        c.self, c.target = nation, target
-        apply_effects(self, action.effects, action_id)
-
-    def _answer(self, nation: Nation, action_id: str, proposer: Nation | None, answer: str) -> None:
-        assert proposer is not None  # answers always have a target (checked at load)
-        pending = [
-            p
-            for p in self.proposals
-            if p.target == nation.id and p.source == proposer.id and p.turn < self.turn
-        ]
-        if not pending:
-            self.post(
-                f"{nation.name} → {action_id}: refused, no proposal from {proposer.name} is pending",
-                action_id,
-            )
-            return
-        proposal = pending[0]
-        self.proposals.remove(proposal)
-        self.action_log.append((self.turn, nation.id, action_id, proposer.id))
-        deal = self.ruleset.actions[proposal.action]
-        c = self.context
-        c.self, c.target = nation, proposer
-        apply_effects(self, self.ruleset.actions[action_id].effects, action_id)
-        c.self, c.target = proposer, nation
-        effects = deal.on_accept if answer == "accept" else deal.on_reject
-        apply_effects(self, effects, f"{proposal.action}:{answer}")
-
-    def _expire_proposals(self) -> None:
-        c = self.context
-        for proposal in [p for p in self.proposals if p.expires <= self.turn]:
-            self.proposals.remove(proposal)
-            self._where = self.ruleset.actions[proposal.action].where
-            self._cause = proposal.action
-            c.self, c.target = self.nations[proposal.source], self.nations[proposal.target]
-            apply_effects(
-                self, self.ruleset.actions[proposal.action].on_expire, f"{proposal.action}:expire"
-            )
+        # Actions apply in order of nation id, whatever order the rules declare nations in.
+        for ident in sorted(decisions):
+            for action, target in decisions[ident].actions:
+                self._outcomes.append(take_action(self, self.nations[ident], action, target))
 
     def _roll_events(self) -> None:
         c = self.context
         injected = self.injected.get(self.turn, [])
         for ident, event in self.ruleset.events.items():
             c.self = c.target = None
-            self._where, self._cause = event.where, ident
+            self.where, self.cause = event.where, ident
             if ident in injected:
+                self.injection_log.append((self.turn, ident))
                 self.fire(ident, "injected")
                 continue
             p = event.chance.fn(c)
@@ -474,14 +497,15 @@ class GeoModel(mesa.Model):
         """Fire an event now: record it and apply its effects in world scope."""
         event = self.ruleset.events[event_id]
         self.event_log.append((self.turn, event_id))
+        self._event_causes.append((self.turn, event_id, cause))
         self._fired[event_id] = self._fired.get(event_id, 0) + 1
         self._last_fired[event_id] = self.turn
         c = self.context
         c.self = c.target = None
-        where = self._where
-        self._where = event.where
+        where = self.where
+        self.where = event.where
         apply_effects(self, event.effects, event_id, depth, via=cause)
-        self._where = where
+        self.where = where
 
     def post(self, text: str, *causes: str) -> None:
         """Add a news item for this turn."""
@@ -501,10 +525,10 @@ class GeoModel(mesa.Model):
         c.self = c.target = None
         values = {}
         for ident, metric in self.ruleset.metrics.items():
-            self._where, self._cause = metric.where, ident
+            self.where, self.cause = metric.where, ident
             value = float(metric.expr.fn(c))
             if not math.isfinite(value):
-                raise ValueError(f"metric {ident!r} is {value} (not a finite number)")
+                self.fail(metric.where, f"metric {ident!r} is {value} (not a finite number)", ident)
             values[ident] = value
         self.metric_values = values
         if self.turn > 0:
@@ -523,13 +547,15 @@ class GeoModel(mesa.Model):
             out[nation] = round(total, 6)
         return out
 
-    def run(self, progress: Any = None) -> GeoModel:
-        """Play until the last turn; call `progress(turn)` after each turn if given."""
-        while not self.over:
+    def run(self, progress: Any = None, until: int | None = None) -> GeoModel:
+        """Play until the last turn (or turn `until`); call `progress(turn)` after each."""
+        stop = self.turns if until is None else min(until, self.turns)
+        while self.turn < stop:
             self.step()
             if progress is not None:
                 progress(self.turn)
-        self.running = False
+        if self.over:
+            self.running = False
         return self
 
     def summary(self) -> dict[str, Any]:
@@ -542,6 +568,7 @@ class GeoModel(mesa.Model):
             "end": self.date_of(max(self.turn, 1)),
             "ruleset_hash": self.ruleset.hash,
             "parameters": dict(self.parameters),
+            "seats": dict(self.seats),
             "final": {k: round(v, 6) for k, v in self.metric_values.items()},
             "scores": self.scores(),
             "events": [{"turn": t, "id": e} for t, e in self.event_log],
@@ -556,9 +583,81 @@ class GeoModel(mesa.Model):
             ],
         }
 
+    # The record --------------------------------------------------------------------
+    def record(self) -> GameRecord:
+        """The game so far as a `GameRecord`: enough to play it again exactly."""
+        spec = self.scenario_spec.model_dump(mode="json") if self.scenario_from_file else None
+        return GameRecord(
+            seed=int(self.seed),
+            scenario=self.scenario_id,
+            parameters={k: float(v) for k, v in self.given_parameters.items()},
+            seats=dict(self.seats),
+            turns=self.turns,
+            turn=self.turn,
+            ruleset_hash=self.ruleset.hash,
+            decisions=tuple(self.decision_log),
+            injected=tuple(self.injection_log),
+            scenario_spec=spec,
+            values=dict(self.parameters),
+        )
 
-def _reporter(metric: str) -> Any:
-    def report(model: GeoModel) -> float:
-        return model.metric_values[metric]
+    @classmethod
+    def from_record(
+        cls,
+        record: GameRecord,
+        rules: str | Path | Ruleset | None = None,
+        until: int | None = None,
+        trace: bool = False,
+    ) -> GeoModel:
+        """Play a recorded game again, to its last recorded turn (or to turn `until`).
 
-    return report
+        Decisions made by teams, scripts and standing seats are applied as recorded;
+        bot seats decide again (the same seed and state give the same choices), and
+        when the rules are the recorded ones a bot that decides differently is an error.
+
+        Raises:
+            RecordError: when the record names what this ruleset lacks, or does not replay.
+        """
+        ruleset = rules if isinstance(rules, Ruleset) else load_ruleset(rules or DEFAULT_RULES)
+        scenario: str | ScenarioSpec = record.scenario
+        if record.scenario_spec is not None:
+            try:
+                scenario = ScenarioSpec.model_validate(record.scenario_spec, strict=False)
+            except ValueError as exc:
+                raise RecordError(f"record.scenario_spec: {exc}") from None
+        try:
+            model = cls(
+                seed=record.seed,
+                scenario=scenario,
+                rules=ruleset,
+                turns=record.turns,
+                decisions=None,
+                seats=record.seats,
+                trace=trace,
+                **record.parameters,
+            )
+        except ParameterError as exc:
+            raise RecordError(f"the record does not fit these rules: {exc}") from None
+        model._replay(record)
+        model.run(until=record.turn if until is None else min(until, record.turn))
+        return model
+
+    def _replay(self, record: GameRecord) -> None:
+        """Take the record's decisions and injections in place of the scenario's."""
+        self.scripted, self.sources = {}, {}
+        for d in record.decisions:
+            if d.nation not in self.nations:
+                raise RecordError(f"the record's decision in turn {d.turn} names {d.nation!r}")
+            if d.by == "bot":
+                self._expected_bots.setdefault(d.turn, {})[d.nation] = d
+                continue
+            decision = Decision(d.nation, None if d.invest is None else dict(d.invest))
+            decision.actions = list(d.actions)
+            self.scripted.setdefault(d.turn, {})[d.nation] = decision
+            self.sources.setdefault(d.turn, {})[d.nation] = d.by
+        self.injected = {}
+        for turn, event in record.injected:
+            if event not in self.ruleset.events:
+                raise RecordError(f"the record injects {event!r}, which these rules lack")
+            self.injected.setdefault(turn, []).append(event)
+        self._check_bots = record.ruleset_hash == self.ruleset.hash

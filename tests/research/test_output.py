@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,31 @@ def test_other_suffix_is_a_game_error(tmp_path: Path, name: str) -> None:
     with pytest.raises(GameError, match=r"\.csv or \.parquet"):
         write_table(tmp_path / name, COLUMNS, ROWS)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    """The process's umask set to 027 for one test (the real one, as a shell would set it)."""
+    old = os.umask(0o027)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.usefixtures("umask_027")
+def test_new_file_has_the_mode_the_umask_gives(tmp_path: Path) -> None:
+    """A new file is created with 0o666 less the umask (0o640 under umask 027), not 0o600."""
+    path = tmp_path / "out.csv"
+    write_table(path, COLUMNS, ROWS)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.usefixtures("umask_027")
+def test_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    """Writing over an existing file keeps that file's mode, whatever the umask."""
+    path = tmp_path / "out.csv"
+    path.write_text("old\n", encoding="utf-8")
+    path.chmod(0o604)
+    write_atomic(path, b"new\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
+    assert path.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,22 @@ import pytest
 from game import GeoModel
 from game.errors import GameError, ParameterError
 from game.research import RunResult, RunSpec, run_one
+from game.ruleset import DEFAULT_RULES
 
 METRICS = [
     "tw_advanced_share", "us_advanced_share", "silicon_shield", "strait_tension",
     "us_tw_trust", "clean_network_members", "untrusted_vendor_share", "global_gdp_index",
 ]  # fmt: skip
+
+TURNS_PARAMETER = """\
+parameters:
+  turns:
+    value: 1.0
+    min: 0.0
+    max: 10.0
+    doc: A parameter that has the name of a GeoModel argument.
+    assumption: tests only
+"""
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +102,23 @@ def test_run_one_bad_parameter_is_a_parameter_error() -> None:
     with pytest.raises(ParameterError) as caught:
         run_one(RunSpec(turns=1, parameters={"no_such_knob": 1.0}), seed=1)
     assert isinstance(caught.value, GameError)
+
+
+@pytest.mark.parametrize(
+    "name", ["seed", "turns", "scenario", "rules", "decisions", "seats", "trace"]
+)
+def test_run_one_refuses_a_model_argument_as_a_parameter(name: str) -> None:
+    """A GeoModel argument given as a parameter is an unknown parameter, never a TypeError."""
+    with pytest.raises(ParameterError, match=f"unknown parameter '{name}'") as caught:
+        run_one(RunSpec(turns=1, parameters={name: 1.0}), seed=1)
+    assert caught.value.name == name
+
+
+def test_run_one_refuses_a_parameter_named_like_a_model_argument(tmp_path: Path) -> None:
+    """A ruleset parameter named `turns` cannot be set through RunSpec.parameters (it would collide)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / "turns.yaml").write_text(TURNS_PARAMETER, encoding="utf-8")
+    with pytest.raises(ParameterError, match="GeoModel has an argument of that name") as caught:
+        run_one(RunSpec(rules=str(rules), turns=1, parameters={"turns": 2.0}), seed=1)
+    assert caught.value.name == "turns"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from game.ruleset import (
     CONTEXT_SLOTS,
+    AgentIndex,
     ExprError,
     Namespace,
     Scope,
@@ -62,6 +63,7 @@ def make_context(ns: Namespace) -> SimpleNamespace:
             and (tag is None or tag in a.tags)
         ]
 
+    sets = [members(*key) for key in ns.agent_sets]
     context = SimpleNamespace(
         self=tw,
         target=us,
@@ -73,7 +75,8 @@ def make_context(ns: Namespace) -> SimpleNamespace:
         nations={"US": us, "TW": tw},
         firms={"TSMC": tsmc, "INTEL": intel},
         agencies={"ITRI": itri},
-        sets=[members(*key) for key in ns.agent_sets],
+        sets=sets,
+        agg=AgentIndex(sets),
         random=lambda: 0.25,
         pending=lambda who, action, other: 2 if other is None else 1,
         proposed=lambda who, action, other: 0,

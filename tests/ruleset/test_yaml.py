@@ -181,21 +181,6 @@ HOSTILE = [
     ),
     pytest.param(b"x: !!set {a, b}\n", (1, 4, "tag '!!set' is not allowed"), id="set-tag"),
     pytest.param(
-        b"a: 1\nb: [1, 2\nc: 3\n",
-        (3, 2, "YAML syntax: expected ',' or ']', but got ':'"),
-        id="unclosed-bracket",
-    ),
-    pytest.param(
-        b"a: b: c\n",
-        (1, 5, "YAML syntax: mapping values are not allowed here"),
-        id="colon-in-value",
-    ),
-    pytest.param(
-        b"a: 1\nb: 'open quote\n",
-        (3, 1, "YAML syntax: found unexpected end of stream"),
-        id="unclosed-quote",
-    ),
-    pytest.param(
         b"a: 1\n---\nb: 2\n",
         (2, 1, "more than one YAML document ('---'); put one document in each file"),
         id="two-documents",
@@ -420,3 +405,192 @@ def test_explicit_tag_with_a_bad_value_is_a_diagnostic(tmp_path, content):
     """A plain tag with a value it cannot hold is reported, not raised."""
     _, diags = read(tmp_path, content)
     assert "cannot read value" in only(diags).message
+
+
+# Syntax mistakes: each real mistake with the exact diagnostic it must give --------------
+
+RULE = """\
+rules:
+  tension_decays:
+    doc: Tension fades a little each quarter.
+    phase: production
+    effects:
+      - multiply: world.strait_tension
+        value: 0.9
+"""
+
+
+def broken(old: str, new: str) -> bytes:
+    """RULE with `old` (which occurs once) replaced by `new`."""
+    assert RULE.count(old) == 1, old
+    return RULE.replace(old, new).encode()
+
+
+SYNTAX_MISTAKES = [
+    pytest.param(
+        broken("    phase:", "   phase:"),
+        (4, 4, "this key is at column 4, between the keys above it (column 5) and the keys "
+         "that hold them (column 3); line up the keys of one mapping"),
+        id="de-indented-key",
+    ),
+    pytest.param(
+        broken("    phase:", "      phase:"),
+        (4, 7, "this line is indented more than the key above it (column 5), so YAML reads it "
+         "as more of that key's value; line up the keys of one mapping"),
+        id="over-indented-key",
+    ),
+    pytest.param(
+        broken("    doc: Tension fades a little each quarter.", '    doc: "Tension fades."'),
+        None,
+        id="quoted-value-is-fine",
+    ),
+    pytest.param(
+        broken("    phase: production", '    doc2: "x"\n      phase: production'),
+        (5, 7, "this line is indented more than the key above it (column 5); line up the keys "
+         "of one mapping"),
+        id="over-indented-key-after-quoted-value",
+    ),
+    pytest.param(
+        broken("        value: 0.9", "        value: 0.9\n      phase: late"),
+        (8, 7, "this key is at column 7, between the keys above it (column 9) and the keys "
+         "that hold them (column 5); line up the keys of one mapping"),
+        id="key-at-the-column-of-list-items-below-it",
+    ),
+    pytest.param(
+        broken("        value: 0.9", "        value: 0.9\n     - add: world.x\n"),
+        (8, 6, "this list item is at column 6, but the items above it are at column 7; line "
+         "up the '-' of one list"),
+        id="list-item-one-space-short",
+    ),
+    pytest.param(
+        broken("        value: 0.9", "        value: 0.9\n        - add: world.x\n"),
+        (8, 9, "this list item is at column 9, but the items above it are at column 7; line "
+         "up the '-' of one list"),
+        id="list-item-under-the-keys-of-an-item",
+    ),
+    pytest.param(
+        broken("    effects:", "    effects: []\n    when: x\n  - oops"),
+        (7, 3, "a list item ('- ') where a key of the mapping above belongs (column 5); put "
+         "the list under a key ('key:' then '- item' lines below it)"),
+        id="list-item-where-a-key-belongs",
+    ),
+    pytest.param(
+        broken("    phase: production", "    phase production"),
+        (4, 5, "this line is neither 'key: value' nor a list item ('- value'); add the ':' "
+         "after the key"),
+        id="missing-colon",
+    ),
+    pytest.param(
+        broken("    phase: production", "    phase:production"),
+        (4, 10, "put a space after this ':'; without one YAML reads the key and value as one "
+         "word"),
+        id="no-space-after-colon",
+    ),
+    pytest.param(
+        broken("Tension fades a little each quarter.", "Note: tension fades."),
+        (3, 14, "a ':' inside an unquoted value; put the value in quotes"),
+        id="colon-in-plain-value",
+    ),
+    pytest.param(
+        b"a: b: c\n",
+        (1, 5, "a ':' inside an unquoted value; put the value in quotes"),
+        id="colon-in-value",
+    ),
+    pytest.param(
+        broken("Tension fades a little each quarter.", "'Tension fades."),
+        (3, 10, "this quote (') is never closed; end the text with another '"),
+        id="unclosed-quote-at-the-end",
+    ),
+    pytest.param(
+        broken("Tension fades a little each quarter.", '"Tension fades.')
+        .replace(b"phase: production", b'phase: "production"'),
+        (3, 10, 'this quote (") is not closed on its line, so the text runs on to line 4; '
+         "close it on this line"),
+        id="unclosed-quote-closed-lines-later",
+    ),
+    pytest.param(
+        broken("Tension fades a little each quarter.", '"Tension" fades.'),
+        (3, 20, "text after the closing quote (\"); quote the whole value once (inside '…' "
+         "write '' for a quote mark, or use \"…\")"),
+        id="text-after-a-quote",
+    ),
+    pytest.param(
+        broken("Tension fades a little each quarter.", "{fades} each quarter."),
+        (3, 18, "text after a closing bracket (a value that starts with '{' or '[' is read as "
+         "a mapping or list); put the whole value in quotes"),
+        id="text-after-a-brace",
+    ),
+    pytest.param(
+        b"a: 1\nb: [1, 2\nc: 3\n",
+        (2, 4, "this '[' is never closed; end the list with ']'"),
+        id="unclosed-bracket",
+    ),
+    pytest.param(
+        b"a: 1\nb: {x: 1\n",
+        (2, 4, "this '{' is never closed; end the mapping with '}'"),
+        id="unclosed-brace",
+    ),
+    pytest.param(
+        b"- {turn: 2, nation: TW]\n",
+        (1, 23, "this ']' does not close the '{' at line 1, column 3; close the mapping with '}'"),
+        id="wrong-closing-bracket",
+    ),
+    pytest.param(
+        broken("    phase:", "\tphase:"),
+        (4, 1, "tab character in indentation; YAML indents with spaces only"),
+        id="tab",
+    ),
+    pytest.param(
+        broken("Tension fades a little each quarter.", "@home fades."),
+        (3, 10, "a value cannot start with '@'; put the value in quotes"),
+        id="reserved-first-character",
+    ),
+    pytest.param(
+        b"a:\n  doc: |\n    line one\n   line two\n  b: 1\n",
+        (4, 4, "this line is indented less than the text block ('|') above it (column 5); "
+         "indent every line of the block at least as much as its first"),
+        id="block-text-line-short",
+    ),
+    pytest.param(
+        b"  a: 1\nb: 2\n",
+        (2, 1, "this key is at column 1, but the keys above it are at column 3; line up the "
+         "keys of one mapping"),
+        id="first-key-indented",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("content", "expected"), SYNTAX_MISTAKES)
+def test_syntax_mistake_is_explained_at_its_line(tmp_path, content, expected):
+    """Each common mistake gives one diagnostic, in words, at the line of the mistake."""
+    doc, diags = read(tmp_path, content)
+    if expected is None:
+        assert diags == []
+        return
+    assert doc is None
+    d = only(diags)
+    assert (d.line, d.col, d.message) == expected, d.render()
+
+
+def test_unrecognised_syntax_error_keeps_pyyaml_words(tmp_path):
+    """A syntax error that is none of the common mistakes keeps PyYAML's own words."""
+    d = only(read(tmp_path, b"%YAML 1.1\n%YAML 1.1\n---\na: 1\n")[1])
+    assert (d.line, d.col, d.message) == (2, 1, "YAML syntax: found duplicate YAML directive")
+
+
+def test_libyaml_and_pyyaml_give_the_same_positions(monkeypatch):
+    """With libyaml or without it, every value and key of every default rule file is at the same place."""
+    rules = Path(__file__).resolve().parents[2] / "rules"
+    paths = sorted(rules.glob("*.yaml"))
+    fast = [read_yaml(path, path.name, []) for path in paths]
+    monkeypatch.setattr(_yaml, "_FAST", None)
+    slow = [read_yaml(path, path.name, []) for path in paths]
+    for path, one_doc, other in zip(paths, fast, slow, strict=True):
+        assert one_doc is not None, path
+        assert other is not None, path
+        assert one_doc.data == other.data, path
+        assert one_doc.values == other.values, path
+        assert one_doc.keys == other.keys, path
+        assert [(p.style, p.end_line) for p in one_doc.values.values()] == [
+            (p.style, p.end_line) for p in other.values.values()
+        ], path

@@ -10,7 +10,7 @@ import mesa
 import pytest
 
 from game import GeoModel
-from game.errors import SimulationError
+from game.errors import RulesetError, SimulationError
 from game.ruleset import DecisionLine
 from game.sim import Agency, Firm, Nation, NewsItem, TraceEntry
 
@@ -410,8 +410,8 @@ def test_event_injected_from_a_decisions_file(lab: Callable[..., Path], tmp_path
     assert model.event_log == [(3, "boom")]
 
 
-def test_events_firing_each_other_endlessly_stop_with_an_error(lab: Callable[..., Path]) -> None:
-    """An event that fires itself raises SimulationError instead of recursing forever."""
+def test_events_firing_each_other_endlessly_are_refused_at_load(lab: Callable[..., Path]) -> None:
+    """An event that fires itself is refused when the rules load, not part-way through a game."""
     extra = """\
 events:
   echo:
@@ -422,9 +422,8 @@ events:
         value: 1
       - fire: echo
 """
-    model = GeoModel(seed=1, rules=lab(extra), decisions=[DecisionLine(turn=1, event="echo")])
-    with pytest.raises(SimulationError, match="deep"):
-        model.step()
+    with pytest.raises(RulesetError, match=r"events fire each other in a loop \(echo → echo\)"):
+        GeoModel(seed=1, rules=lab(extra))
 
 
 # News ------------------------------------------------------------------------------

@@ -78,11 +78,14 @@ def test_a_ruleset_without_metrics_runs_headless(tmp_path: Path) -> None:
 
 
 def test_merged_splits_over_one_are_scaled_down(lab: Callable[..., Path]) -> None:
-    """A decision whose split adds up past 1 spends the budget once, not twice."""
-    from game.sim import Decision
+    """Two scripted lines whose splits merge past 1 spend the budget once, not twice."""
+    from game.ruleset import DecisionLine
 
-    model = GeoModel(seed=1, rules=lab())
-    model.submit(Decision("US", {"fabs": 1.0, "ai": 1.0}))
+    lines = [
+        DecisionLine(turn=1, nation="US", invest={"fabs": 1.0}),
+        DecisionLine(turn=1, nation="US", invest={"ai": 1.0}),
+    ]
+    model = GeoModel(seed=1, rules=lab(), decisions=lines)
     model.step()
     us = model.nations["US"]
     assert us.invest_fabs + us.invest_ai == pytest.approx(us.budget)
