@@ -37,12 +37,14 @@ from game.ruleset._load import RESERVED_NAMES, load_ruleset
 from game.ruleset._paths import DEFAULT_RULES
 from game.ruleset._runtime import AgentIndex, Expression, raised_in_rule
 from game.ruleset._schema import DecisionLine, RuleFile, ScenarioSpec
+from game.ruleset._static import MAX_EVENT_CHAIN
 from game.ruleset._template import Template, compile_template
 
 __all__ = [
     "CONTEXT_SLOTS",
     "DEFAULT_RULES",
     "FUNCTIONS",
+    "MAX_EVENT_CHAIN",
     "RESERVED_NAMES",
     "AddEffect",
     "AgentIndex",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from game.ruleset import (
+    MAX_EVENT_CHAIN,
     AddEffect,
     ChangeEffect,
     CompiledEffect,
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from game.sim._model import GeoModel
 
 __all__ = ["NewsItem", "TraceEntry", "apply_effects", "run_rule"]
-
-MAX_EVENT_CHAIN = 8
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,12 @@ from game.ruleset import (
     DecisionLine,
     Ruleset,
     ScenarioSpec,
-    did_you_mean,
     load_ruleset,
     raised_in_rule,
 )
 from game.ruleset import load_decisions as _load_decision_file
 from game.sim._actions import Proposal, action_options, expire_proposals, take_action
-from game.sim._agents import Agency, Firm, Nation, World
+from game.sim._agents import Nation
 from game.sim._context import build_context
 from game.sim._decisions import Decision, bot_decision, check_decision, decisions_by_turn
 from game.sim._engine import NewsItem, TraceEntry, apply_effects, run_rule
@@ -45,11 +44,17 @@ from game.sim._record import (
     RecordError,
     TurnReport,
 )
+from game.sim._setup import (
+    SEAT_KINDS,
+    build_agents,
+    resolve_parameters,
+    resolve_scenario,
+    resolve_seats,
+)
 
 __all__ = ["DEFAULT_RULES", "MAX_TURNS", "SEAT_KINDS", "GeoModel"]
 
 MAX_TURNS = 1000  # the longest game a ruleset may declare (GameSpec.turns)
-SEAT_KINDS = ("human", "bot")
 
 
 def _metric_value(metric: str, model: GeoModel) -> float:
@@ -97,10 +102,10 @@ class GeoModel(mesa.Model):
         self.seed = seed
         ruleset = rules if isinstance(rules, Ruleset) else load_ruleset(rules or DEFAULT_RULES)
         self.ruleset = ruleset
-        spec = self._scenario(scenario)
+        spec, self.scenario_id, self.scenario_from_file = resolve_scenario(ruleset, scenario)
         self.scenario_spec = spec
         self.given_parameters = dict(params)
-        self.parameters = self._parameters(spec.parameters, params)
+        self.parameters = resolve_parameters(ruleset, spec.parameters, params)
         self.turns = int(turns if turns is not None else spec.turns or ruleset.game.turns)
         if not 1 <= self.turns <= MAX_TURNS:
             raise ParameterError("turns", f"a game has 1 to {MAX_TURNS} turns, not {self.turns}")
@@ -116,7 +121,7 @@ class GeoModel(mesa.Model):
         self.decision_log: list[DecisionRecord] = []
         self.injection_log: list[tuple[int, str]] = []
         self.proposals: list[Proposal] = []
-        self.seats = self._seats(seats)
+        self.seats = resolve_seats(ruleset, seats)
         self.submitted: dict[str, Decision] = {}
         self.last_report: TurnReport | None = None
         self._fired: dict[str, int] = {}
@@ -134,7 +139,7 @@ class GeoModel(mesa.Model):
             for name, a in table.items()
             if a.min is not None or a.max is not None
         }
-        self._build_agents(spec)
+        self.world, self.nations, self.firms, self.agencies = build_agents(self, spec)
         self.context = build_context(self)
         self._set_clock(0)  # set-up is the end of the quarter before the first
         lines = list(spec.decisions)
@@ -163,87 +168,6 @@ class GeoModel(mesa.Model):
         self.datacollector.collect(self)
 
     # Set-up ------------------------------------------------------------------------
-    def _scenario(self, scenario: str | ScenarioSpec | None) -> ScenarioSpec:
-        rs = self.ruleset
-        if isinstance(scenario, ScenarioSpec):
-            self.scenario_id = scenario.title or "custom"
-            self.scenario_from_file = True
-            return scenario
-        self.scenario_from_file = False
-        self.scenario_id = scenario or rs.default_scenario
-        if self.scenario_id not in rs.scenarios:
-            hint = did_you_mean(self.scenario_id, rs.scenarios)
-            known = ", ".join(rs.scenarios)
-            raise ParameterError(
-                "scenario", f"unknown scenario {self.scenario_id!r}{hint}; known: {known}"
-            )
-        return rs.scenarios[self.scenario_id]
-
-    def _seats(self, seats: dict[str, str] | None) -> dict[str, str]:
-        out = dict.fromkeys(self.ruleset.nations, "bot")
-        for nation, seat in (seats or {}).items():
-            if nation not in self.ruleset.nations:
-                hint = did_you_mean(nation, self.ruleset.nations)
-                known = ", ".join(self.ruleset.nations)
-                raise ParameterError("seats", f"unknown nation {nation!r}{hint}; known: {known}")
-            if seat not in SEAT_KINDS:
-                raise ParameterError(
-                    "seats", f"seat of {nation} must be 'human' or 'bot', not {seat!r}"
-                )
-            out[nation] = seat
-        return out
-
-    def _parameters(self, scenario: dict[str, float], given: dict[str, Any]) -> dict[str, float]:
-        specs = self.ruleset.parameters
-        values = {name: p.value for name, p in specs.items()} | dict(scenario)
-        for name, raw in given.items():
-            if name not in specs:
-                hint = did_you_mean(name, specs)
-                raise ParameterError(name, f"unknown parameter {name!r}{hint}")
-            if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-                raise ParameterError(name, f"parameter {name} needs a number, got {raw!r}")
-            try:
-                value = float(raw)
-            except ValueError:
-                raise ParameterError(
-                    name, f"parameter {name} needs a number, got {raw!r}"
-                ) from None
-            spec = specs[name]
-            if not spec.min <= value <= spec.max:
-                raise ParameterError(
-                    name,
-                    f"parameter {name} = {value:g} is outside its range [{spec.min:g}, {spec.max:g}]",
-                )
-            values[name] = value
-        return values
-
-    def _build_agents(self, spec: ScenarioSpec) -> None:
-        rs = self.ruleset
-        defaults = {
-            kind: {n: a.value for n, a in table.items()} for kind, table in rs.attributes.items()
-        }
-        lines = {f"invest_{line}": 0.0 for line in rs.investment_lines}
-        self.world = World(defaults["world"] | spec.world)
-        self.nations: dict[str, Nation] = {}
-        for ident, n in rs.nations.items():
-            values = (
-                defaults["nation"]
-                | {"budget": 0.0, **lines}
-                | n.attrs
-                | spec.nations.get(ident, {})
-            )
-            self.nations[ident] = Nation(self, ident, n.name, n.tags, values)
-        self.firms: dict[str, Firm] = {}
-        for ident, f in rs.firms.items():
-            values = defaults["firm"] | f.attrs | spec.firms.get(ident, {})
-            self.firms[ident] = Firm(self, ident, f.name, f.tags, values, self.nations[f.nation])
-        self.agencies: dict[str, Agency] = {}
-        for ident, a in rs.agencies.items():
-            values = defaults["agency"] | a.attrs
-            self.agencies[ident] = Agency(
-                self, ident, a.name, a.tags, values, self.nations[a.nation]
-            )
-
     def _set_clock(self, turn: int) -> None:
         c = self.context
         c.turn = float(turn)

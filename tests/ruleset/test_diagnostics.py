@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from game.errors import Diagnostic, RulesetError
-from game.ruleset import load_decisions, load_ruleset
-from game.ruleset._checks import MAX_EVENT_CHAIN
+from game.ruleset import MAX_EVENT_CHAIN, load_decisions, load_ruleset
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules"
 
@@ -261,13 +260,6 @@ def test_chain_started_by_a_rule_counts_the_rule(rules):
     (d,) = errors(rules)
     assert (d.line, d.col) == position(path, f"fire: {names[-1]}", 6)
     assert f"(rule 'starts_chain' → {' → '.join(names)})" in d.message
-
-
-def test_limit_matches_the_engine():
-    """The loader's limit is the one the engine stops at."""
-    from game.sim import _engine
-
-    assert MAX_EVENT_CHAIN == _engine.MAX_EVENT_CHAIN
 
 
 # Decisions a nation may never take -----------------------------------------------------

@@ -760,7 +760,10 @@ def test_decisions_yaml_error(mini_rules):
         load_decisions(path, load_ruleset(mini_rules))
     (d,) = caught.value.diagnostics
     assert_at(d, path, locate(path, "]"))
-    assert d.message == "this ']' does not close the '{' at line 2, column 3; close the mapping with '}'"
+    assert (
+        d.message
+        == "this ']' does not close the '{' at line 2, column 3; close the mapping with '}'"
+    )
 
 
 # The default ruleset -------------------------------------------------------------------
