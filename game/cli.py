@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from game.errors import GameError, ParameterError, RulesetError, SimulationError
+from game.errors import Diagnostic, GameError, ParameterError, RulesetError, SimulationError
 
 __all__ = ["main"]
 
@@ -26,6 +26,7 @@ __all__ = ["main"]
 # rule-file schema (tests/test_cli.py checks that they agree). Longer games are refused
 # up front instead of running until a number overflows.
 MAX_TURNS = 1000
+AUTOSAVE_KEEP = 5  # game.saves.AUTOSAVE_KEEP, here so that `--help` needs no import
 
 _RULES_HELP = (
     "ruleset folder (default: rules/ if the current folder has one, else the bundled rules)"
@@ -58,6 +59,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _turn(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a turn number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a turn of 0 (the start) or more, got {value}")
+    return value
+
+
 def _assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
@@ -80,13 +91,41 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     run.add_argument("--turns", type=_positive_int, metavar="N",
                      help=f"number of turns, at most {MAX_TURNS} (default: the scenario's)")  # fmt: skip
-    run.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
+    run.add_argument("--seed", type=_seed, metavar="N", help="random seed (default 0)")
     run.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
                      dest="assignments",
                      help="set a parameter of the ruleset (repeatable; see `docs`)")  # fmt: skip
     run.add_argument("--decisions", type=Path, metavar="FILE", help="scripted decisions (YAML)")
     run.add_argument("--out", type=Path, metavar="FILE", help="per-turn metrics, .csv or .parquet")
     run.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    run.add_argument("--save", type=Path, metavar="FILE", help="save the game when it ends (.json)")
+    run.add_argument("--load", type=Path, metavar="SAVE",
+                     help="continue a saved game: --turns N more turns (default: to its planned "
+                     "end); the save fixes seed, scenario, parameters and rules")  # fmt: skip
+    run.add_argument("--autosave", type=Path, nargs="?", const=Path("saves"), metavar="DIR",
+                     help=f"save after every turn into DIR (default saves/), keeping the last "
+                     f"{AUTOSAVE_KEEP}")  # fmt: skip
+
+    replay = sub.add_parser("replay", help="play a saved game again from its log; what-if branches")
+    replay.add_argument("source", type=Path, metavar="SAVE", help="a save file")
+    replay.add_argument("--until", type=_turn, metavar="TURN", help="stop after this turn")
+    replay.add_argument("--branch", type=Path, metavar="FILE",
+                        help="a decisions file: follow the log to its first turn, then its "
+                        "decisions (bots decide the rest), and compare with the original")  # fmt: skip
+    replay.add_argument("--rules", type=Path, metavar="DIR",
+                        help="play the same team and scripted decisions under other rules "
+                        "(default: the rules inside the save)")  # fmt: skip
+    replay.add_argument(
+        "--out", type=Path, metavar="FILE", help="per-turn metrics, .csv or .parquet"
+    )
+    replay.add_argument("--save", type=Path, metavar="FILE",
+                        help="save the replayed game (with --branch: the branch)")  # fmt: skip
+    replay.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    saves = sub.add_parser("saves", help="list saves, newest first, with their summaries")
+    saves.add_argument("folder", nargs="?", type=Path, metavar="DIR",
+                       help="the folder of saves (default saves/)")  # fmt: skip
+    saves.add_argument("--json", action="store_true", help="print the list as JSON")
 
     validate = sub.add_parser("validate", help="check a ruleset; exit 1 listing every error")
     validate.add_argument("rules", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
@@ -123,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
+        "replay": _replay, "saves": _saves,
     }  # fmt: skip
     try:
         return handlers[args.command](args)
@@ -200,12 +240,14 @@ def _parameters(assignments: list[tuple[str, str]], folder: Path) -> dict[str, f
 
 
 def _run(args: argparse.Namespace) -> int:
-    from game.research import RunSpec, run_one, write_table
+    from game.research import RunSpec, build_model, result_of
 
     if args.turns is not None and args.turns > MAX_TURNS:
         raise ParameterError(
             "--turns", f"--turns {args.turns}: a game has at most {MAX_TURNS} turns"
         )
+    if args.load is not None:
+        return _continue(args)
     folder, name = _rules_folder(args.rules)
     params = _parameters(args.assignments, folder)
     spec = RunSpec(
@@ -215,6 +257,86 @@ def _run(args: argparse.Namespace) -> int:
         parameters=params,
         decisions=str(args.decisions) if args.decisions else None,
     )
+    _check_outputs(args)
+    try:
+        model = build_model(spec, 0 if args.seed is None else args.seed)
+        _play(model, model.turns, args.autosave)
+    except ParameterError as exc:
+        if exc.name in params:
+            value = dict(args.assignments)[exc.name]
+            raise ParameterError(exc.name, f"--set {exc.name}={value}: {exc}") from None
+        raise
+    _report(args, model, result_of(model), params)
+    # On stderr: `--json` output stays the same on every machine, whatever the folder.
+    print(f"rules: {name}", file=sys.stderr)
+    return 0
+
+
+def _continue(args: argparse.Namespace) -> int:
+    """`run --load SAVE`: replay the save with its own rules, then play on."""
+    from game.research import result_of
+    from game.ruleset import load_decisions
+    from game.saves import read_save
+
+    fixed = [
+        option
+        for option, given in (
+            ("--seed", args.seed is not None), ("--scenario", args.scenario is not None),
+            ("--set", bool(args.assignments)), ("--rules", args.rules is not None),
+        )
+        if given
+    ]  # fmt: skip
+    if fixed:
+        raise ParameterError(
+            "--load",
+            f"--load cannot be used with {', '.join(fixed)}: the save fixes the seed, "
+            "scenario, parameters and rules it was played with",
+        )
+    _check_outputs(args)
+    save = read_save(args.load)
+    model = save.model()
+    start = model.turn
+    stop = start + args.turns if args.turns is not None else model.turns
+    if stop <= start:
+        raise ParameterError(
+            "--turns",
+            f"{args.load}: the saved game is over (turn {start} of {model.turns}); "
+            "give --turns N to play N more turns",
+        )
+    if stop > MAX_TURNS:
+        raise ParameterError(
+            "--turns", f"--turns {args.turns}: the game would pass {MAX_TURNS} turns"
+        )
+    if stop > model.turns:
+        model.extend(stop - model.turns)
+    # Headless: bots take the seats teams had (their recorded choices stay in the log).
+    model.seats = dict.fromkeys(model.seats, "bot")
+    unplayed = False
+    if args.decisions is not None:
+        lines = load_decisions(args.decisions, model.ruleset)
+        _check_turns(
+            args.decisions,
+            [line.turn for line in lines],
+            lambda turn: turn <= start,
+            lambda turn: (
+                f"turn {turn} is already played in the save, which reached turn "
+                f"{start}; script turns {start + 1} to {stop}"
+            ),
+        )
+        model.add_decisions(lines)
+        unplayed = any(line.turn > stop for line in lines)
+    _play(model, stop, args.autosave)
+    result = result_of(model)
+    if unplayed:
+        result.notes.append(f"decisions scripted after turn {stop} were not played")
+    _report(args, model, result, dict(save.record.parameters))
+    print(f"rules: inside {args.load} (ruleset {save.record.ruleset_hash})", file=sys.stderr)
+    return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse `--out`, `--save` and `--autosave` paths that cannot be written, before
+    any game is played."""
     if args.out is not None:
         if args.out.suffix.lower() not in (".csv", ".parquet"):
             raise ParameterError(
@@ -225,53 +347,108 @@ def _run(args: argparse.Namespace) -> int:
             raise ParameterError(
                 "--out", "Parquet output needs pyarrow: pip install 'silicon-shield[research]'"
             )
-    progress, close = _progress_bar(spec)
+    if args.save is not None:
+        from game.saves import SaveError, check_save_path
+
+        try:
+            check_save_path(args.save)
+        except SaveError as exc:
+            raise ParameterError("--save", f"--save {exc}") from None
+    folder = getattr(args, "autosave", None)
+    if folder is not None:
+        if folder.exists() and not folder.is_dir():
+            raise ParameterError(
+                "--autosave", f"--autosave {str(folder)!r} is a file, not a folder"
+            )
+        existing = folder
+        while not existing.exists():
+            existing = existing.parent  # the folder is made when the first turn is saved
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise ParameterError(
+                "--autosave", f"--autosave {str(folder)!r}: {str(existing)!r} is not writable"
+            )
+
+
+def _check_turns(
+    path: Path, turns: list[int], wrong: Callable[[int], bool], why: Callable[[int], str]
+) -> None:
+    """Refuse the lines of a checked decisions file whose turn is `wrong`, each reported
+    at its position as `file:line:col: error: …`."""
+    bad = [i for i, turn in enumerate(turns) if wrong(turn)]
+    if not bad:
+        return
+    import yaml
+
+    positions: list[tuple[int, int]] = []
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    for item in node.value if isinstance(node, yaml.SequenceNode) else []:
+        mark = item.start_mark
+        if isinstance(item, yaml.MappingNode):
+            mark = next((v.start_mark for k, v in item.value if k.value == "turn"), mark)
+        positions.append((mark.line + 1, mark.column + 1))
+    raise RulesetError(
+        [
+            Diagnostic(str(path), *(positions[i] if i < len(positions) else (1, 1)), why(turns[i]))
+            for i in bad
+        ]
+    )
+
+
+def _play(model: Any, stop: int, autosave: Path | None) -> None:
+    """Play `model` to turn `stop`, with a progress bar on a terminal and, with
+    `autosave`, a save into that folder after every turn."""
+    saver = None
+    if autosave is not None:
+        from game.saves import Autosaver
+
+        saver = Autosaver(autosave)
+    bar, close = _progress_bar(stop, model.turn)
+
+    def after(turn: int) -> None:
+        if saver is not None:
+            saver.save(model)
+        if bar is not None:
+            bar(turn)
+
     try:
-        result = run_one(spec, args.seed, progress)
-    except ParameterError as exc:
-        if exc.name in params:
-            value = dict(args.assignments)[exc.name]
-            raise ParameterError(exc.name, f"--set {exc.name}={value}: {exc}") from None
-        raise
+        model.run(after, until=stop)
     finally:
         close()
+
+
+def _report(args: argparse.Namespace, model: Any, result: Any, params: dict[str, float]) -> None:
+    """Write a game's `--save` and `--out` files, then print its summary."""
+    from game.research import write_table
+
+    if args.save is not None:
+        from game.saves import write_save
+
+        write_save(model, args.save)
+        print(f"saved {args.save}: turn {model.turn} of {model.turns}", file=sys.stderr)
     if args.out is not None:
         write_table(args.out, result.columns, result.rows)
     if args.json:
         print(json.dumps(result.summary, indent=2))
     else:
         print(_readable(result, params))
-    # On stderr: `--json` output stays the same on every machine, whatever the folder.
-    print(f"rules: {name}", file=sys.stderr)
-    return 0
 
 
-def _progress_bar(spec: Any) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+def _progress_bar(
+    total: int, start: int = 0
+) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
     """A tqdm bar on stderr when stdout is a terminal; otherwise nothing."""
     if not sys.stdout.isatty():
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=_turns_of(spec), unit="turn", file=sys.stderr, leave=False, desc="playing")
+    bar = tqdm(
+        total=total, initial=start, unit="turn", file=sys.stderr, leave=False, desc="playing"
+    )
 
     def update(turn: int) -> None:
         bar.update(turn - bar.n)
 
     return update, bar.close
-
-
-def _turns_of(spec: Any) -> int | None:
-    """How many turns a run will play, for the progress bar (None if it cannot tell yet)."""
-    if spec.turns:
-        return int(spec.turns)
-    from game.ruleset import DEFAULT_RULES, load_ruleset
-
-    try:
-        ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
-    except GameError:
-        return None  # the run itself reports the problem
-    scenario = ruleset.scenarios.get(spec.scenario or ruleset.default_scenario)
-    return (scenario.turns if scenario else None) or ruleset.game.turns
 
 
 def _readable(result: Any, changed: dict[str, float]) -> str:
@@ -401,4 +578,153 @@ def _bench(args: argparse.Namespace) -> int:
     figures = measure(folder, args.repeat, full=args.full)
     print(json.dumps(figures, indent=2) if args.json else format_figures(figures))
     print(f"rules: {name}", file=sys.stderr)
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from game.research import result_of
+    from game.ruleset import load_ruleset
+    from game.saves import read_save, rules_difference
+
+    if args.branch is not None and args.until is not None:
+        raise ParameterError(
+            "--until", "--until cannot be used with --branch: a branch plays to the save's end"
+        )
+    args.autosave = None
+    _check_outputs(args)
+    save = read_save(args.source)
+    if args.rules is not None:
+        ruleset = load_ruleset(args.rules)
+        rules_line = rules_difference(save, ruleset).describe()
+    else:
+        ruleset = save.ruleset()
+        rules_line = f"rules: inside {args.source} (ruleset {save.record.ruleset_hash})"
+    if args.branch is not None:
+        _branch(args, save, ruleset)
+    else:
+        played = save.record.turn
+        if args.until is not None and args.until > played:
+            raise ParameterError(
+                "--until", f"--until {args.until}: the saved game reached turn {played}"
+            )
+        model = save.model(until=args.until, rules=ruleset)
+        _report(args, model, result_of(model), dict(save.record.parameters))
+    print(rules_line, file=sys.stderr)
+    return 0
+
+
+def _branch(args: argparse.Namespace, save: Any, ruleset: Any) -> None:
+    """`replay SAVE --branch FILE`: the saved game beside the same game with FILE's decisions."""
+    from game.research import compare_results, result_of, write_table
+    from game.ruleset import load_decisions
+    from game.saves import branch_game, write_save
+
+    lines = load_decisions(args.branch, ruleset)
+    if not lines:
+        raise RulesetError(
+            [Diagnostic(str(args.branch), 1, 1, "a branch file needs at least one decision line")]
+        )
+    played = save.record.turn
+    _check_turns(
+        args.branch,
+        [line.turn for line in lines],
+        lambda turn: turn > played,
+        lambda turn: (
+            f"turn {turn} is beyond the saved game, which reached turn {played}; "
+            f"a branch changes turns 1 to {played}"
+        ),
+    )
+    branch = branch_game(save, lines, rules=ruleset)
+    result = result_of(branch.branch)
+    comparison = {
+        "save": str(args.source),
+        "branch_file": str(args.branch),
+        **compare_results(result_of(branch.original), result, branch.start, branch.parted),
+    }
+    if args.save is not None:
+        write_save(branch.branch, args.save)
+        print(f"saved the branch to {args.save}: turn {branch.branch.turn}", file=sys.stderr)
+    if args.out is not None:
+        write_table(args.out, result.columns, result.rows)
+    print(json.dumps(comparison, indent=2) if args.json else _readable_branch(comparison))
+
+
+def _readable_branch(c: dict[str, Any]) -> str:
+    """A branch beside its original for a person: where they part, metrics, scores, news."""
+    from game.research import KEY_METRICS
+
+    start = f"turn {c['start']['turn']} ({c['start']['date']})"
+    lines = [f"What if? {c['save']} with the decisions of {c['branch_file']} from {start}"]
+    if c["parted"] is None:
+        lines.append("The games never part: every metric is the same in every turn.")
+    else:
+        lines.append(f"The games part at turn {c['parted']['turn']} ({c['parted']['date']}).")
+    shown = [m for m in c["metrics"] if m in KEY_METRICS or c["metrics"][m]["change"]]
+    same = len(c["metrics"]) - len(shown)
+    lines += ["", f"at the end (turn {c['turns']}):", _pair_header("metric")]
+    lines += [_pair_row(m, c["metrics"][m], ".3f") for m in shown]
+    if same:
+        lines.append(f"  ({same} other metrics end the same; all are under 'metrics' in --json)")
+    lines += ["", _pair_header("score (higher is better)")]
+    lines += [_pair_row(n, c["scores"][n], ".1f") for n in c["scores"]]
+    for side in ("original", "branch"):
+        events = ", ".join(f"{e['id']} (turn {e['turn']})" for e in c["events"][side]) or "none"
+        lines.append(f"\n{side}: events from {start} on: {events}")
+        lines += [f"  {h['date']}  {h['text']}" for h in c["headlines"][side]]
+    return "\n".join(lines)
+
+
+def _pair_header(label: str) -> str:
+    return f"  {label:26} {'original':>10} {'branch':>10} {'change':>9}"
+
+
+def _pair_row(name: str, pair: dict[str, float], fmt: str) -> str:
+    o, b, d = pair["original"], pair["branch"], pair["change"]
+    change = f"{d:+{fmt}}"
+    if not change.strip("+-0."):  # no change at this precision: say whether there is any
+        change = "same" if d == 0 else "~0"
+    return f"  {name:26} {o:>10{fmt}} {b:>10{fmt}} {change:>9}"
+
+
+def _saves(args: argparse.Namespace) -> int:
+    from game.saves import DEFAULT_FOLDER, list_saves
+
+    folder = args.folder if args.folder is not None else DEFAULT_FOLDER
+    # No saves/ folder yet is an empty list; a folder given by name must exist.
+    listing = [] if args.folder is None and not folder.is_dir() else list_saves(folder)
+    if args.json:
+        data = [
+            {
+                "file": s.path.name,
+                "path": str(s.path),
+                "summary": s.summary.to_dict() if s.summary else None,
+                "problem": s.problem or None,
+            }
+            for s in listing
+        ]
+        print(json.dumps(data, indent=2))
+        return 0
+    if not listing:
+        print(f"no saves in {folder}/ (run --save FILE or run --autosave write them)")
+        return 0
+    header = ("file", "scenario", "date", "turn", "teams", "scores", "written")
+    rows: list[tuple[str, ...]] = []
+    for s in listing:
+        if s.summary is None:
+            rows.append((s.path.name, f"damaged: {s.problem}"))
+            continue
+        m = s.summary
+        scores = " ".join(f"{n} {v:.0f}" for n, v in m.scores.items())
+        written = m.written.replace("T", " ").removesuffix("Z")[:16]
+        teams = ",".join(m.teams) or "-"
+        rows.append(
+            (s.path.name, m.scenario, m.date, f"{m.turn}/{m.turns}", teams, scores, written)
+        )
+    whole = [header, *(r for r in rows if len(r) == len(header))]
+    widths = [max(len(r[i]) for r in whole) for i in range(len(header))]
+    names = max(len(r[0]) for r in [header, *rows])
+    widths[0] = names
+    for row in [header, *rows]:
+        print("  ".join(f"{cell:{w}}" for cell, w in zip(row, widths, strict=False)).rstrip())
+    print(f"{len(listing)} save(s) in {folder}/, newest first", file=sys.stderr)
     return 0

@@ -1,19 +1,33 @@
 """Headless research: single runs as pure functions, outputs written atomically.
 
-`run_one(RunSpec, seed)` plays one game and returns its summary and per-turn metrics;
+`run_one(RunSpec, seed)` plays one game and returns its summary and per-turn metrics
+(`build_model` and `result_of` are its halves, for a game saved, loaded or replayed;
+`compare_results` sets a what-if branch beside the game it came from);
 `write_table` writes CSV (or Parquet with the `research` extra) atomically;
 `measure` takes this machine's performance figures (`silicon-shield bench`).
 """
 
 from game.research._bench import format_figures, measure
 from game.research._output import write_atomic, write_table
-from game.research._run import RunResult, RunSpec, run_one
+from game.research._run import (
+    KEY_METRICS,
+    RunResult,
+    RunSpec,
+    build_model,
+    compare_results,
+    result_of,
+    run_one,
+)
 
 __all__ = [
+    "KEY_METRICS",
     "RunResult",
     "RunSpec",
+    "build_model",
+    "compare_results",
     "format_figures",
     "measure",
+    "result_of",
     "run_one",
     "write_atomic",
     "write_table",

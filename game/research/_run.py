@@ -2,6 +2,9 @@
 
 A `RunSpec` is plain, picklable data, so a process pool or a Dask cluster can ship it
 anywhere; the worker loads the ruleset (cached per process) and plays the game.
+`build_model` and `result_of` are its two halves, for callers that hold the model in
+between (to save it, autosave it after each turn, or continue a loaded game): a game
+continued from a save gives the same `RunResult` as one played straight through.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ from game.errors import ParameterError
 from game.ruleset import DEFAULT_RULES, Ruleset, did_you_mean, load_ruleset, load_scenario_file
 from game.sim import GeoModel
 
-__all__ = ["RunResult", "RunSpec", "run_one"]
+__all__ = [
+    "KEY_METRICS",
+    "RunResult",
+    "RunSpec",
+    "build_model",
+    "compare_results",
+    "result_of",
+    "run_one",
+]
 
 
 @dataclass(frozen=True)
@@ -61,13 +72,23 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
             ruleset, or a value outside its range.
         GameError: for bad rules, parameters or decisions.
     """
+    return result_of(build_model(spec, seed).run(progress))
+
+
+def build_model(spec: RunSpec, seed: int) -> GeoModel:
+    """The game `spec` describes, set up at turn 0 and not yet played.
+
+    Raises:
+        ParameterError: as `run_one`.
+        GameError: for bad rules, parameters or decisions.
+    """
     ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
     _check_parameter_names(spec.parameters, ruleset)
     scenario: Any = spec.scenario
     if scenario and scenario.endswith((".yaml", ".yml")):
         loaded = load_scenario_file(scenario, ruleset)
         scenario = loaded.model_copy(update={"title": loaded.title or Path(scenario).stem})
-    model = GeoModel(
+    return GeoModel(
         seed=seed,
         scenario=scenario,
         rules=ruleset,
@@ -75,7 +96,14 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
         turns=spec.turns,
         **spec.parameters,
     )
-    model.run(progress)
+
+
+def result_of(model: GeoModel) -> RunResult:
+    """The summary and per-turn metrics of a game as it stands (played, loaded or replayed).
+
+    Returns:
+        The summary and the per-turn metrics (row 0 is the state before turn 1).
+    """
     collected = model.datacollector.model_vars  # metric -> one value per collect
     columns = ["turn", "year", "quarter", *collected]
     rows = []
@@ -86,7 +114,12 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
         # of the quarter before the first.
         rows.append([turn, *model.year_quarter(turn), *values])
     notes = []
-    humans = [n for n, seat in model.scenario_spec.seats.items() if seat == "human"]
+    # Seats the scenario gives to teams but bots played (a replay plays teams' own choices).
+    humans = [
+        n
+        for n, seat in model.scenario_spec.seats.items()
+        if seat == "human" and model.seats.get(n) == "bot"
+    ]
     if humans:
         notes.append(
             f"headless run: bots play every seat, including {', '.join(humans)}, "
@@ -119,3 +152,78 @@ def _check_parameter_names(parameters: dict[str, float], ruleset: Ruleset) -> No
                 f"parameter {name!r} cannot be set: GeoModel has an argument of that name; "
                 "rename the parameter in the ruleset",
             )
+
+
+# The metrics a branch comparison shows first (DESIGN.md §5 names them in every ruleset).
+KEY_METRICS = (
+    "silicon_shield", "tw_advanced_share", "us_advanced_share", "strait_tension",
+    "us_tw_trust", "global_gdp_index",
+)  # fmt: skip
+
+
+def compare_results(
+    original: RunResult, branch: RunResult, start: int, parted: int | None, headlines: int = 6
+) -> dict[str, Any]:
+    """Two games side by side, as `replay --branch` shows them: where the branch began
+    and where the games parted, every metric and score at the end, and the first news
+    of each from the branching turn on.
+
+    Args:
+        original: the game as it was played.
+        branch: the same game with other decisions from turn `start`.
+        start: the first turn the branch decided differently.
+        parted: the first turn at which any metric differs (None: never).
+        headlines: how many news items of each game to keep (repeats of a cause folded).
+
+    Returns:
+        Plain data (what `replay --branch --json` prints).
+    """
+    a, b = original.summary, branch.summary
+    order = [m for m in KEY_METRICS if m in a["final"]]
+    order += [m for m in a["final"] if m not in order]
+
+    def pair(x: float, y: float) -> dict[str, float]:
+        return {"original": x, "branch": y, "change": round(y - x, 6)}
+
+    def turn(t: int | None) -> dict[str, Any] | None:
+        if t is None:
+            return None
+        dates = {n["turn"]: n["date"] for n in a["news"] + b["news"]}
+        year, quarter = _year_quarter(original, t)
+        return {"turn": t, "date": dates.get(t, f"{year} Q{quarter}")}
+
+    return {
+        "turns": a["turns"],
+        "start": turn(start),
+        "parted": turn(parted),
+        "metrics": {m: pair(a["final"][m], b["final"][m]) for m in order},
+        "scores": {n: pair(a["scores"][n], b["scores"][n]) for n in a["scores"]},
+        "headlines": {
+            "original": _first_news(a["news"], start, headlines),
+            "branch": _first_news(b["news"], start, headlines),
+        },
+        "events": {
+            "original": [e for e in a["events"] if e["turn"] >= start],
+            "branch": [e for e in b["events"] if e["turn"] >= start],
+        },
+    }
+
+
+def _year_quarter(result: RunResult, turn: int) -> tuple[int, int]:
+    row = result.rows[min(turn, len(result.rows) - 1)]
+    return int(row[1]), int(row[2])
+
+
+def _first_news(news: list[dict[str, Any]], start: int, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` news items from turn `start` on, one per cause."""
+    seen: set[str] = set()
+    out = []
+    for item in news:
+        cause = item["causes"][0] if item["causes"] else item["text"]
+        if item["turn"] < start or cause in seen:
+            continue
+        seen.add(cause)
+        out.append({"turn": item["turn"], "date": item["date"], "text": item["text"]})
+        if len(out) == limit:
+            break
+    return out

@@ -33,7 +33,12 @@ from game.ruleset._expr import (
     did_you_mean,
 )
 from game.ruleset._inputs import load_decisions, load_scenario_file
-from game.ruleset._load import RESERVED_NAMES, load_ruleset
+from game.ruleset._load import (
+    RESERVED_NAMES,
+    forget_loaded_rulesets,
+    load_ruleset,
+    load_ruleset_sources,
+)
 from game.ruleset._paths import DEFAULT_RULES
 from game.ruleset._runtime import AgentIndex, Expression, raised_in_rule
 from game.ruleset._schema import DecisionLine, RuleFile, ScenarioSpec
@@ -75,8 +80,10 @@ __all__ = [
     "compile_expression",
     "compile_template",
     "did_you_mean",
+    "forget_loaded_rulesets",
     "load_decisions",
     "load_ruleset",
+    "load_ruleset_sources",
     "load_scenario_file",
     "raised_in_rule",
 ]

@@ -243,6 +243,8 @@ class Ruleset:
     agent_sets: tuple[tuple[str, str | None, str | None], ...]
     default_scenario: str
     counts: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
+    """Each rule file's text, by its path inside the ruleset folder (saves carry them)."""
 
     @property
     def phases(self) -> tuple[str, ...]:

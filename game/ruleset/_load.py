@@ -7,8 +7,10 @@ Problems are collected as `Diagnostic`s with file, line and column, and raised o
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,41 @@ def load_ruleset(root: str | Path) -> Ruleset:
     return _load_cached(root.resolve(), stamp)
 
 
+def load_ruleset_sources(sources: dict[str, str], label: str) -> Ruleset:
+    """Load a ruleset from the text of its files (as `Ruleset.sources` holds them).
+
+    A save carries its rules this way. Problems are reported as in `label: file`, for
+    example ``saves/week1.json: rules/fabs.yaml:12:5: error: …``.
+
+    Raises:
+        RulesetError: listing every problem found.
+    """
+    key = tuple(sorted(sources.items()))
+    cached = _SOURCE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    files = [
+        _SourceFile(name, f"{label}: {name}", text.encode("utf-8"))
+        for name, text in sorted(sources.items())
+    ]
+    if not files:
+        raise RulesetError([Diagnostic(label, 1, 1, "no rule files")])
+    ruleset = _Loader(Path(label), files).load()
+    if len(_SOURCE_CACHE) >= 8:
+        _SOURCE_CACHE.pop(next(iter(_SOURCE_CACHE)))
+    _SOURCE_CACHE[key] = ruleset
+    return ruleset
+
+
+def forget_loaded_rulesets() -> None:
+    """Empty the caches of loaded rulesets, so the next load reads and compiles afresh."""
+    _load_cached.cache_clear()
+    _SOURCE_CACHE.clear()
+
+
+_SOURCE_CACHE: dict[tuple[tuple[str, str], ...], Ruleset] = {}
+
+
 def _rule_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root.resolve()]
@@ -83,9 +120,25 @@ def _rule_files(root: Path) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class _SourceFile:
+    """One rule file to load: its name in the ruleset, its name in messages, its bytes
+    (None: read it from `path`)."""
+
+    relative: str
+    display: str
+    raw: bytes | None = None
+    path: Path | None = None
+
+
 @functools.lru_cache(maxsize=16)
 def _load_cached(root: Path, stamp: tuple[tuple[str, int, int], ...]) -> Ruleset:
-    return _Loader(root, [Path(s[0]) for s in stamp]).load()
+    files = []
+    for text, _, _ in stamp:
+        path = Path(text)
+        relative = path.name if path == root else path.relative_to(root).as_posix()
+        files.append(_SourceFile(relative, _display(path), path=path))
+    return _Loader(root, files).load()
 
 
 def _display(path: Path) -> str:
@@ -98,7 +151,7 @@ def _display(path: Path) -> str:
 class _Loader(_Checker):
     """One loading pass over a ruleset folder."""
 
-    def __init__(self, root: Path, files: list[Path]):
+    def __init__(self, root: Path, files: list[_SourceFile]):
         super().__init__()
         self.root = root
         self.files = files
@@ -114,16 +167,25 @@ class _Loader(_Checker):
         digest = hashlib.sha256()
         names = []
         unreadable = False
-        for path in self.files:
-            shown = _display(path)
+        sources: dict[str, str] = {}
+        for source in self.files:
+            shown = source.display
             names.append(shown)
-            relative = path.name if path == self.root else path.relative_to(self.root).as_posix()
-            digest.update(relative.encode())
-            digest.update(path.read_bytes() if path.stat().st_size < 10_000_000 else b"")
-            doc = read_yaml(path, shown, self.diags)
+            raw = source.raw
+            if raw is None and source.path is not None:
+                try:
+                    raw = source.path.read_bytes()
+                except OSError as exc:
+                    self.diags.append(Diagnostic(shown, 1, 1, f"cannot read file: {exc.strerror}"))
+                    unreadable = True
+                    continue
+            digest.update(source.relative.encode())
+            digest.update(raw or b"")
+            doc = read_yaml(None, shown, self.diags, raw=raw)
             if doc is None:
                 unreadable = True
                 continue
+            sources[source.relative] = (raw or b"").decode("utf-8")  # read_yaml checked it
             spec = self._validate(doc)
             if spec is None:
                 continue
@@ -171,6 +233,7 @@ class _Loader(_Checker):
             # blame the files that use them. Report what was found; references next time.
             raise RulesetError(self.diags)
         ruleset = self._resolve(game, merged, attributes, tuple(names), digest.hexdigest()[:16])
+        ruleset = dataclasses.replace(ruleset, sources=sources)
         self.check_event_chains(merged)
         if self.diags:
             raise RulesetError(self.diags)

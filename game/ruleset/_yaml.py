@@ -175,13 +175,17 @@ def _prescan(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def read_yaml(path: Path, display: str, diags: list[Diagnostic]) -> YamlDoc | None:
-    """Parse `path`; append every problem to `diags` and return None if it cannot be used.
+def read_yaml(
+    path: Path | None, display: str, diags: list[Diagnostic], raw: bytes | None = None
+) -> YamlDoc | None:
+    """Parse `path` (or the bytes `raw`, when given); append every problem to `diags` and
+    return None if it cannot be used.
 
     Args:
-        path: the file to read.
+        path: the file to read (None when `raw` is given).
         display: how to name the file in messages.
         diags: the list problems are appended to.
+        raw: the file's content, already read (for example from a save).
 
     Returns:
         The parsed document, or None when the file has errors that stop parsing.
@@ -190,11 +194,14 @@ def read_yaml(path: Path, display: str, diags: list[Diagnostic]) -> YamlDoc | No
     def err(line: int, col: int, message: str) -> None:
         diags.append(Diagnostic(display, line, col, message))
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        err(1, 1, f"cannot read file: {exc.strerror}")
-        return None
+    if raw is None:
+        if path is None:
+            raise TypeError("read_yaml needs a path or the raw bytes")
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            err(1, 1, f"cannot read file: {exc.strerror}")
+            return None
     if len(raw) > MAX_BYTES:
         err(1, 1, f"file is {len(raw):,} bytes; rule files are limited to {MAX_BYTES:,}")
         return None

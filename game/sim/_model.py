@@ -44,6 +44,7 @@ from game.sim._record import (
     RecordError,
     TurnReport,
 )
+from game.sim._replay import follow_record, make_record, scenario_of
 from game.sim._setup import (
     SEAT_KINDS,
     build_agents,
@@ -130,6 +131,7 @@ class GeoModel(mesa.Model):
         self._event_causes: list[tuple[int, str, str]] = []
         self._expected_bots: dict[int, dict[str, DecisionRecord]] = {}  # when replaying
         self._check_bots = False
+        self.undo_log: list[tuple[int, tuple[DecisionRecord, ...]]] = []
         self.bounds = {
             (kind, name): (
                 -math.inf if a.min is None else a.min,
@@ -147,6 +149,7 @@ class GeoModel(mesa.Model):
             lines += _load_decision_file(decisions, ruleset)
         elif decisions:
             lines += list(decisions)
+        self.script: list[DecisionLine] = lines  # every scripted line, past and to come
         self.scripted, self.injected = decisions_by_turn(lines)
         self.sources: dict[int, dict[str, str]] = {}  # turn -> nation -> "team" (replays)
         last = max([*self.scripted, *self.injected], default=0)
@@ -510,20 +513,7 @@ class GeoModel(mesa.Model):
     # The record --------------------------------------------------------------------
     def record(self) -> GameRecord:
         """The game so far as a `GameRecord`: enough to play it again exactly."""
-        spec = self.scenario_spec.model_dump(mode="json") if self.scenario_from_file else None
-        return GameRecord(
-            seed=int(self.seed),
-            scenario=self.scenario_id,
-            parameters={k: float(v) for k, v in self.given_parameters.items()},
-            seats=dict(self.seats),
-            turns=self.turns,
-            turn=self.turn,
-            ruleset_hash=self.ruleset.hash,
-            decisions=tuple(self.decision_log),
-            injected=tuple(self.injection_log),
-            scenario_spec=spec,
-            values=dict(self.parameters),
-        )
+        return make_record(self)
 
     @classmethod
     def from_record(
@@ -538,21 +528,18 @@ class GeoModel(mesa.Model):
         Decisions made by teams, scripts and standing seats are applied as recorded;
         bot seats decide again (the same seed and state give the same choices), and
         when the rules are the recorded ones a bot that decides differently is an error.
+        After `until`, the game goes on as its scenario would: the record's later
+        decisions are not applied (so a different choice can be made there).
 
         Raises:
             RecordError: when the record names what this ruleset lacks, or does not replay.
         """
         ruleset = rules if isinstance(rules, Ruleset) else load_ruleset(rules or DEFAULT_RULES)
-        scenario: str | ScenarioSpec = record.scenario
-        if record.scenario_spec is not None:
-            try:
-                scenario = ScenarioSpec.model_validate(record.scenario_spec, strict=False)
-            except ValueError as exc:
-                raise RecordError(f"record.scenario_spec: {exc}") from None
+        stop = record.turn if until is None else max(0, min(until, record.turn))
         try:
             model = cls(
                 seed=record.seed,
-                scenario=scenario,
+                scenario=scenario_of(record),
                 rules=ruleset,
                 turns=record.turns,
                 decisions=None,
@@ -562,26 +549,50 @@ class GeoModel(mesa.Model):
             )
         except ParameterError as exc:
             raise RecordError(f"the record does not fit these rules: {exc}") from None
-        model._replay(record)
-        model.run(until=record.turn if until is None else min(until, record.turn))
+        follow_record(model, record, stop)
+        model.run(until=stop)
         return model
 
-    def _replay(self, record: GameRecord) -> None:
-        """Take the record's decisions and injections in place of the scenario's."""
-        self.scripted, self.sources = {}, {}
-        for d in record.decisions:
-            if d.nation not in self.nations:
-                raise RecordError(f"the record's decision in turn {d.turn} names {d.nation!r}")
-            if d.by == "bot":
-                self._expected_bots.setdefault(d.turn, {})[d.nation] = d
-                continue
-            decision = Decision(d.nation, None if d.invest is None else dict(d.invest))
-            decision.actions = list(d.actions)
-            self.scripted.setdefault(d.turn, {})[d.nation] = decision
-            self.sources.setdefault(d.turn, {})[d.nation] = d.by
-        self.injected = {}
-        for turn, event in record.injected:
-            if event not in self.ruleset.events:
-                raise RecordError(f"the record injects {event!r}, which these rules lack")
-            self.injected.setdefault(turn, []).append(event)
-        self._check_bots = record.ruleset_hash == self.ruleset.hash
+    def rewound(self, turn: int | None = None) -> GeoModel:
+        """This game as it stood at the end of `turn` (default: one turn back), rebuilt
+        from its record; the turns taken back are noted in the new game's record.
+
+        Raises:
+            ParameterError: for a turn outside 0 to the current turn.
+        """
+        target = self.turn - 1 if turn is None else turn
+        if not 0 <= target <= self.turn:
+            raise ParameterError("turn", f"cannot go back to turn {target} from turn {self.turn}")
+        record = self.record()
+        model = GeoModel.from_record(record, rules=self.ruleset, until=target, trace=self.tracing)
+        model.undo_log = list(record.undos) + [
+            (t, tuple(d for d in record.decisions if d.turn == t))
+            for t in range(self.turn, target, -1)
+        ]
+        return model
+
+    def extend(self, turns: int) -> None:
+        """Make the game `turns` quarters longer (to continue a saved game).
+
+        Raises:
+            ParameterError: when the game would pass the longest a game may be.
+        """
+        total = self.turns + turns
+        if turns < 0 or total > MAX_TURNS:
+            raise ParameterError("turns", f"a game has 1 to {MAX_TURNS} turns, not {total}")
+        self.turns = total
+        self.running = not self.over
+
+    def add_decisions(self, lines: list[DecisionLine]) -> None:
+        """Script more decisions and injections (for turns still to come)."""
+        self.script.extend(lines)
+        scripted, injected = decisions_by_turn(lines)
+        for turn, table in scripted.items():
+            for nation, decision in table.items():
+                mine = self.scripted.setdefault(turn, {})
+                if nation in mine:
+                    mine[nation].merge(decision)
+                else:
+                    mine[nation] = decision
+        for turn, events in injected.items():
+            self.injected.setdefault(turn, []).extend(events)

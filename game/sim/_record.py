@@ -98,6 +98,9 @@ class GameRecord:
     as data when it came from a file. `parameters` are the values given on top of the
     scenario's (by `--set`, a sweep or the caller); `values` every parameter's value in
     force, for readers. `turn` is the last turn played; `turns` the game's length.
+    `undos` notes each turn a facilitator took back, with the decisions it had.
+    `script` is every line scripted for the game (the scenario's, a decisions file's,
+    injections), as decisions-file entries, including those for turns still to come.
     """
 
     seed: int
@@ -111,6 +114,8 @@ class GameRecord:
     injected: tuple[tuple[int, str], ...] = ()
     scenario_spec: dict[str, Any] | None = None
     values: dict[str, float] = field(default_factory=dict)
+    undos: tuple[tuple[int, tuple[DecisionRecord, ...]], ...] = ()
+    script: tuple[dict[str, Any], ...] = ()
     format: int = RECORD_FORMAT
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,6 +133,11 @@ class GameRecord:
             "ruleset_hash": self.ruleset_hash,
             "decisions": [d.to_dict() for d in self.decisions],
             "injected": [[turn, event] for turn, event in self.injected],
+            "undos": [
+                {"turn": turn, "decisions": [d.to_dict() for d in taken]}
+                for turn, taken in self.undos
+            ],
+            "script": [dict(line) for line in self.script],
         }
 
     @classmethod
@@ -158,6 +168,28 @@ class GameRecord:
             events.append(
                 (_int(pair[0], f"record.injected[{i}]"), _text(pair[1], f"record.injected[{i}]"))
             )
+        script = data.get("script", [])
+        if not isinstance(script, list) or not all(isinstance(x, dict) for x in script):
+            raise RecordError("record.script must be a list of mappings")
+        undos = []
+        raw_undos = data.get("undos", [])
+        if not isinstance(raw_undos, list):
+            raise RecordError("record.undos must be a list")
+        for i, undo in enumerate(raw_undos):
+            where = f"record.undos[{i}]"
+            undo = _mapping(undo, where)
+            taken = undo.get("decisions", [])
+            if not isinstance(taken, list):
+                raise RecordError(f"{where}.decisions must be a list")
+            undos.append(
+                (
+                    _int(undo.get("turn"), f"{where}.turn"),
+                    tuple(
+                        DecisionRecord.from_dict(d, f"{where}.decisions[{j}]")
+                        for j, d in enumerate(taken)
+                    ),
+                )
+            )
         return cls(
             seed=_int(data.get("seed"), "record.seed"),
             scenario=_text(data.get("scenario"), "record.scenario"),
@@ -176,6 +208,8 @@ class GameRecord:
             injected=tuple(events),
             scenario_spec=spec,
             values=_numbers(data.get("values", {}), "record.values"),
+            undos=tuple(undos),
+            script=tuple(dict(x) for x in script),
             format=version,
         )
 

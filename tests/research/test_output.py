@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import game.atomic as atomic_module
 from game.errors import GameError
-from game.research import _output as output_module
 from game.research import write_atomic, write_table
 
 COLUMNS = ["turn", "name", "value"]
@@ -60,7 +60,7 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     def crash(src: str, dst: str) -> None:
         raise OSError("disk unplugged")
 
-    monkeypatch.setattr(output_module.os, "replace", crash)
+    monkeypatch.setattr(atomic_module.os, "replace", crash)
     with pytest.raises(GameError, match="disk unplugged"):
         write_atomic(path, b"new\n")
     monkeypatch.undo()

@@ -297,3 +297,55 @@ def test_a_bug_in_the_engine_is_not_blamed_on_a_rule(
     with pytest.raises(ValueError, match="a bug in the engine") as caught:
         model.step()
     assert not isinstance(caught.value, SimulationError)
+
+
+# Undo, longer games, more scripted lines ------------------------------------------------
+
+
+def test_undo_then_another_choice_is_the_game_with_that_choice(ruleset: Ruleset) -> None:
+    """Rewinding a turn and deciding otherwise gives the game where that was decided first."""
+    first = GeoModel(seed=6, rules=ruleset, turns=8, seats={"TW": "human"})
+    direct = GeoModel(seed=6, rules=ruleset, turns=8, seats={"TW": "human"})
+    for model in (first, direct):
+        model.run(until=3)
+    first.submit(Decision("TW", {"fabs": 0.9}))
+    first.step()
+    rewound = first.rewound()
+    assert rewound.turn == 3
+    rewound.submit(Decision("TW", {"ai": 0.9}))
+    direct.submit(Decision("TW", {"ai": 0.9}))
+    rewound.run()
+    direct.run()
+    assert outputs(rewound) == outputs(direct)
+    ((turn, taken),) = rewound.record().undos
+    assert turn == 4
+    assert any(d.nation == "TW" and d.invest == {"fabs": 0.9} for d in taken)
+
+
+def test_undo_keeps_scripted_decisions_after_the_turn_taken_back(ruleset: Ruleset) -> None:
+    """Lines scripted for later turns still apply after an undo."""
+    script = [DecisionLine(turn=5, nation="US", action="propose_sourcing_5050", target="TW")]
+    played = GeoModel(seed=2, rules=ruleset, turns=8, decisions=script).run()
+    again = played.rewound(3).run()
+    assert outputs(again) == outputs(played)
+
+
+def test_a_game_made_longer_plays_on_as_if_it_had_been_that_long(ruleset: Ruleset) -> None:
+    """extend() continues a game to the result of playing the longer game straight."""
+    short = GeoModel(seed=3, rules=ruleset, turns=10).run()
+    short.extend(10)
+    short.run()
+    straight = GeoModel(seed=3, rules=ruleset, turns=20).run()
+    assert outputs(short) == outputs(straight)
+    with pytest.raises(ParameterError, match="1 to 1000 turns"):
+        short.extend(MAX_TURNS)
+
+
+def test_added_decisions_apply_in_their_turns(ruleset: Ruleset) -> None:
+    """add_decisions scripts lines for turns still to come, as a decisions file would."""
+    line = DecisionLine(turn=3, nation="US", action="propose_sourcing_5050", target="TW")
+    added = GeoModel(seed=1, rules=ruleset, turns=5)
+    added.add_decisions([line])
+    added.run()
+    given = GeoModel(seed=1, rules=ruleset, turns=5, decisions=[line]).run()
+    assert outputs(added) == outputs(given)

@@ -1,0 +1,151 @@
+"""Saves on disk: writing them atomically, reading them, autosaving and listing them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from game.atomic import write_atomic
+from game.errors import GameError
+from game.saves._format import SaveError, SaveFile, SaveSummary, encode_save, parse_save
+from game.sim import GeoModel
+
+__all__ = [
+    "AUTOSAVE_KEEP",
+    "DEFAULT_FOLDER",
+    "Autosaver",
+    "SaveListing",
+    "check_save_path",
+    "list_saves",
+    "read_save",
+    "write_save",
+]
+
+DEFAULT_FOLDER = Path("saves")
+AUTOSAVE_KEEP = 5
+AUTOSAVE_PREFIX = "autosave-"
+
+
+def check_save_path(path: str | Path) -> Path:
+    """Check, before a game is played, that a save can be written at `path`.
+
+    Raises:
+        SaveError: when `path` is a folder, its folder is missing or not writable, or
+            the file exists and cannot be replaced.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise SaveError(path, "is a folder; give a file name such as week1.json")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise SaveError(path, f"the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SaveError(path, f"the folder {str(folder)!r} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise SaveError(path, "the file exists and is not writable")
+    return path
+
+
+def write_save(model: GeoModel, path: str | Path) -> Path:
+    """Save `model` to `path` atomically (a crash leaves the previous save whole).
+
+    Raises:
+        SaveError: when the file cannot be written.
+    """
+    path = check_save_path(path)
+    try:
+        write_atomic(path, encode_save(model))
+    except GameError as exc:
+        raise SaveError(None, str(exc)) from None
+    return path
+
+
+def read_save(path: str | Path) -> SaveFile:
+    """Read and check a save file.
+
+    Raises:
+        SaveError: one line naming the problem (missing, a folder, unreadable, damaged,
+            newer, malformed).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise SaveError(path, "is a folder, not a save")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError(path, "no such save") from None
+    except OSError as exc:
+        raise SaveError(path, f"cannot read it: {exc.strerror or exc}") from None
+    return parse_save(data, path)
+
+
+@dataclass(frozen=True)
+class SaveListing:
+    """One save found in a folder: its summary, or why it cannot be read."""
+
+    path: Path
+    summary: SaveSummary | None
+    problem: str = ""
+
+
+def list_saves(folder: str | Path = DEFAULT_FOLDER) -> list[SaveListing]:
+    """The saves (`*.json`) in `folder`, newest first; damaged ones say why.
+
+    Raises:
+        SaveError: when `folder` is not a folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SaveError(folder, "no such folder")
+    found = []
+    for path in folder.glob("*.json"):
+        if not path.is_file():
+            continue
+        try:
+            found.append(SaveListing(path, read_save(path).summary))
+        except SaveError as exc:
+            found.append(SaveListing(path, None, str(exc).removeprefix(f"{path}: ")))
+    found.sort(
+        key=lambda s: (s.summary.written if s.summary else "", s.path.stat().st_mtime_ns),
+        reverse=True,
+    )
+    return found
+
+
+class Autosaver:
+    """Writes `autosave-<start>-t<turn>.json` in a folder after each turn, keeping the
+    newest few autosaves there (older ones are removed)."""
+
+    def __init__(self, folder: str | Path = DEFAULT_FOLDER, keep: int = AUTOSAVE_KEEP):
+        self.folder = Path(folder)
+        self.keep = max(1, keep)
+        self.started = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        if self.folder.exists() and not self.folder.is_dir():
+            raise SaveError(self.folder, "is not a folder")
+
+    def save(self, model: GeoModel) -> Path:
+        """Autosave `model` now; return the file written.
+
+        Raises:
+            SaveError: when the folder cannot be created or written.
+        """
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SaveError(self.folder, f"cannot create it: {exc.strerror or exc}") from None
+        path = write_save(
+            model, self.folder / f"{AUTOSAVE_PREFIX}{self.started}-t{model.turn:03d}.json"
+        )
+        self._rotate()
+        return path
+
+    def _rotate(self) -> None:
+        autosaves = sorted(
+            self.folder.glob(f"{AUTOSAVE_PREFIX}*.json"),
+            key=lambda p: (p.stat().st_mtime_ns, p.name),
+            reverse=True,
+        )
+        for old in autosaves[self.keep :]:
+            old.unlink(missing_ok=True)
