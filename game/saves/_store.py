@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +33,14 @@ def check_save_path(path: str | Path) -> Path:
     """Check, before a game is played, that a save can be written at `path`.
 
     Raises:
-        SaveError: when `path` is a folder, its folder is missing or not writable, or
-            the file exists and cannot be replaced.
+        SaveError: when `path` is a folder or not a .json name, its folder is missing
+            or not writable, or the file exists and cannot be replaced.
     """
     path = Path(path)
     if path.is_dir():
         raise SaveError(path, "is a folder; give a file name such as week1.json")
+    if path.suffix.lower() != ".json":
+        raise SaveError(path, "a save is a .json file; give a name such as week1.json")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise SaveError(path, f"the folder {str(folder)!r} does not exist")
@@ -121,7 +124,9 @@ class Autosaver:
     def __init__(self, folder: str | Path = DEFAULT_FOLDER, keep: int = AUTOSAVE_KEEP):
         self.folder = Path(folder)
         self.keep = max(1, keep)
-        self.started = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        # The start time names the game's autosaves; the token keeps two games started
+        # in the same second from writing over each other's files.
+        self.started = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
         if self.folder.exists() and not self.folder.is_dir():
             raise SaveError(self.folder, "is not a folder")
 

@@ -126,12 +126,16 @@ def test_write_save_refuses_an_unwritable_folder(tmp_path: Path, model: GeoModel
 
 @pytest.mark.parametrize(
     ("name", "problem"),
-    [("week1", "is a folder"), ("nowhere/week1.json", "does not exist")],
+    [
+        ("week1", "is a folder"),
+        ("nowhere/week1.json", "does not exist"),
+        ("week1.sav", "a save is a .json file"),
+    ],
 )
 def test_check_save_path_refuses_before_a_game_is_played(
     tmp_path: Path, name: str, problem: str
 ) -> None:
-    """`check_save_path` refuses a folder or a missing folder with a one-line message."""
+    """`check_save_path` refuses a folder, a missing folder or a name `saves` would not list."""
     (tmp_path / "week1").mkdir()
     before = snapshot(tmp_path)
     with pytest.raises(SaveError, match=problem) as caught:

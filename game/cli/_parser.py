@@ -1,0 +1,136 @@
+"""The command line's arguments: the subcommands, their options and value checks."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+# The most turns a game may have: the `turns` limit of GameSpec and ScenarioSpec in the
+# rule-file schema (tests/test_cli.py checks that they agree). Longer games are refused
+# up front instead of running until a number overflows.
+MAX_TURNS = 1000
+AUTOSAVE_KEEP = 5  # game.saves.AUTOSAVE_KEEP, here so that `--help` needs no import
+
+_RULES_HELP = (
+    "ruleset folder (default: rules/ if the current folder has one, else the bundled rules)"
+)
+
+# Keywords of GeoModel that are options of `run`: `--set` must never reach them.
+_RUN_OPTIONS = {
+    "seed": "--seed", "turns": "--turns", "scenario": "--scenario", "rules": "--rules",
+    "decisions": "--decisions",
+}  # fmt: skip
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed of 0 or more, got {value}")
+    return value
+
+
+def _turn(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a turn number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a turn of 0 (the start) or more, got {value}")
+    return value
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="silicon-shield",
+        description="Silicon Shield: a strategy game of the US–Taiwan technology alliance.",
+    )
+    from game import __version__
+
+    parser.add_argument("--version", action="version", version=f"silicon-shield {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="play one game headless and print a summary")
+    run.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or a scenario .yaml file")
+    run.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
+    run.add_argument("--turns", type=_positive_int, metavar="N",
+                     help=f"number of turns, at most {MAX_TURNS} (default: the scenario's)")  # fmt: skip
+    run.add_argument("--seed", type=_seed, metavar="N", help="random seed (default 0)")
+    run.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
+                     dest="assignments",
+                     help="set a parameter of the ruleset (repeatable; see `docs`)")  # fmt: skip
+    run.add_argument("--decisions", type=Path, metavar="FILE", help="scripted decisions (YAML)")
+    run.add_argument("--out", type=Path, metavar="FILE", help="per-turn metrics, .csv or .parquet")
+    run.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    run.add_argument("--save", type=Path, metavar="FILE", help="save the game when it ends (.json)")
+    run.add_argument("--load", type=Path, metavar="SAVE",
+                     help="continue a saved game: --turns N more turns (default: to its planned "
+                     "end); the save fixes seed, scenario, parameters and rules")  # fmt: skip
+    run.add_argument("--autosave", type=Path, nargs="?", const=Path("saves"), metavar="DIR",
+                     help=f"save after every turn into DIR (default saves/), keeping the last "
+                     f"{AUTOSAVE_KEEP}")  # fmt: skip
+
+    replay = sub.add_parser("replay", help="play a saved game again from its log; what-if branches")
+    replay.add_argument("source", type=Path, metavar="SAVE", help="a save file")
+    replay.add_argument("--until", type=_turn, metavar="TURN", help="stop after this turn")
+    replay.add_argument("--branch", type=Path, metavar="FILE",
+                        help="a decisions file: follow the log to its first turn, then its "
+                        "decisions (bots decide the rest), and compare with the original")  # fmt: skip
+    replay.add_argument("--rules", type=Path, metavar="DIR",
+                        help="play the same team and scripted decisions under other rules "
+                        "(default: the rules inside the save)")  # fmt: skip
+    replay.add_argument(
+        "--out", type=Path, metavar="FILE", help="per-turn metrics, .csv or .parquet"
+    )
+    replay.add_argument("--save", type=Path, metavar="FILE",
+                        help="save the replayed game (with --branch: the branch)")  # fmt: skip
+    replay.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+
+    saves = sub.add_parser("saves", help="list saves, newest first, with their summaries")
+    saves.add_argument("folder", nargs="?", type=Path, metavar="DIR",
+                       help="the folder of saves (default saves/)")  # fmt: skip
+    saves.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    validate = sub.add_parser("validate", help="check a ruleset; exit 1 listing every error")
+    validate.add_argument("rules", nargs="?", type=Path, metavar="DIR", help=_RULES_HELP)
+    validate.add_argument(
+        "--decisions", type=Path, metavar="FILE", help="also check a decisions file"
+    )
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
+
+    docs = sub.add_parser("docs", help="print a Markdown reference of the ruleset")
+    docs.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
+    docs.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
+
+    bench = sub.add_parser("bench", help="measure this machine's performance figures")
+    bench.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
+    bench.add_argument("--repeat", type=_positive_int, default=10, metavar="N", help="repetitions")
+    bench.add_argument(
+        "--full",
+        action="store_true",
+        help="also measure the cost per firm at 250, 2,500 and 10,000 firms, pickling and "
+        "memory over 500 games (takes a minute or two)",
+    )
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser

@@ -1,0 +1,105 @@
+"""`validate`, `schema`, `docs` and `bench`: the designers' and the machine's commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from game.errors import ParameterError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from game.ruleset import load_decisions, load_ruleset
+
+    folder, name = _rules_folder(args.rules)
+    ruleset = load_ruleset(folder)
+    counts = ruleset.counts
+    print(
+        f"ok: {name} — {len(ruleset.files)} files, {counts['rules']} rules, "
+        f"{counts['actions']} actions, {counts['events']} events, {counts['metrics']} metrics, "
+        f"{counts['parameters']} parameters, {counts['scenarios']} scenarios"
+    )
+    if args.decisions is not None:
+        lines = load_decisions(args.decisions, ruleset)
+        print(f"ok: {args.decisions} — {len(lines)} decision lines")
+    return 0
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    try:
+        _check_writable(out)
+    except OSError as exc:
+        raise ParameterError(
+            "--out", f"--out {str(out)!r}: cannot write there ({exc.strerror})"
+        ) from None
+
+
+def _check_writable(out: Path) -> None:
+    """Raise ParameterError (or OSError) unless `out` names a file we could write."""
+    if out.is_dir():
+        raise ParameterError("--out", f"--out {str(out)!r} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise ParameterError(
+            "--out", f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist"
+        )
+    # A trial file beside the target: the name and the folder must both be writable.
+    with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"):
+        pass
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        print(text)
+        return
+    _check_out(out)
+    from game.research import write_atomic
+
+    write_atomic(out, (text + "\n").encode())
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from game.ruleset import RuleFile
+
+    schema = RuleFile.model_json_schema()
+    schema["title"] = "Silicon Shield rule file"
+    _emit(json.dumps(schema, indent=2), args.out)
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from game.ruleset import load_ruleset
+    from game.ruleset._reference import reference
+
+    folder, name = _rules_folder(args.rules)
+    heading, _, rest = reference(load_ruleset(folder)).partition("\n")
+    _emit(f"{heading}\n\nRules read from {name}.\n{rest}", args.out)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from game.research import format_figures, measure
+
+    folder, name = _rules_folder(args.rules)
+    figures = measure(folder, args.repeat, full=args.full)
+    print(json.dumps(figures, indent=2) if args.json else format_figures(figures))
+    print(f"rules: {name}", file=sys.stderr)
+    return 0
+
+
+def _rules_folder(given: Path | None) -> tuple[Path, str]:
+    """The ruleset folder a command reads, and its name for the user.
+
+    The default is `rules/` in the current folder when there is one (a designer at work
+    on a copy of the rules), else the rules bundled with the game.
+    """
+    from game.ruleset import DEFAULT_RULES
+
+    if given is not None:
+        return given, str(given)
+    if Path("rules").is_dir():
+        return Path("rules"), "rules/"
+    return DEFAULT_RULES, f"{DEFAULT_RULES} (bundled with the game; no rules/ folder here)"
