@@ -41,7 +41,14 @@ from game.ruleset._load import (
 )
 from game.ruleset._paths import DEFAULT_RULES
 from game.ruleset._runtime import AgentIndex, Expression, raised_in_rule
-from game.ruleset._schema import DecisionLine, RuleFile, ScenarioSpec
+from game.ruleset._schema import (
+    ActionSpec,
+    DecisionLine,
+    EventSpec,
+    RuleFile,
+    RuleSpec,
+    ScenarioSpec,
+)
 from game.ruleset._static import MAX_EVENT_CHAIN
 from game.ruleset._template import Template, compile_template
 
@@ -51,6 +58,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_EVENT_CHAIN",
     "RESERVED_NAMES",
+    "ActionSpec",
     "AddEffect",
     "AgentIndex",
     "ChangeEffect",
@@ -64,6 +72,7 @@ __all__ = [
     "CompiledRule",
     "DecisionLine",
     "Diagnostic",
+    "EventSpec",
     "ExprError",
     "Expression",
     "FireEffect",
@@ -71,6 +80,7 @@ __all__ = [
     "Namespace",
     "NewsEffect",
     "RuleFile",
+    "RuleSpec",
     "Ruleset",
     "RulesetError",
     "ScenarioSpec",

@@ -9,6 +9,7 @@ from game.sim._actions import Proposal
 from game.sim._agents import Agency, Firm, Nation, World
 from game.sim._decisions import Decision, DecisionError, bot_decision, decisions_by_turn
 from game.sim._engine import NewsItem, TraceEntry
+from game.sim._explain import Cause, Explanation, ScoreTerm
 from game.sim._model import DEFAULT_RULES, MAX_TURNS, SEAT_KINDS, GeoModel
 from game.sim._record import (
     RECORD_FORMAT,
@@ -28,9 +29,11 @@ __all__ = [
     "ActionOption",
     "ActionOutcome",
     "Agency",
+    "Cause",
     "Decision",
     "DecisionError",
     "DecisionRecord",
+    "Explanation",
     "Firm",
     "GameRecord",
     "GeoModel",
@@ -38,6 +41,7 @@ __all__ = [
     "NewsItem",
     "Proposal",
     "RecordError",
+    "ScoreTerm",
     "TraceEntry",
     "TurnReport",
     "World",

@@ -36,6 +36,7 @@ from game.sim._agents import Nation
 from game.sim._context import build_context
 from game.sim._decisions import Decision, bot_decision, check_decision, decisions_by_turn
 from game.sim._engine import NewsItem, TraceEntry, apply_effects, run_rule
+from game.sim._explain import Explanation, ScoreTerm, explain, score_terms
 from game.sim._record import (
     ActionOption,
     ActionOutcome,
@@ -464,15 +465,30 @@ class GeoModel(mesa.Model):
 
     def scores(self) -> dict[str, float]:
         """Each nation's score so far, from its objectives."""
-        out = {}
-        for nation, objective in self.ruleset.objectives.items():
-            total = 0.0
-            for term in objective.terms:
-                series = self.history[term.metric] or [self.metric_values[term.metric]]
-                value = series[-1] if term.over == "final" else sum(series) / len(series)
-                total += term.weight * value
-            out[nation] = round(total, 6)
-        return out
+        return {
+            nation: round(sum(term.points for term in score_terms(self, nation)), 6)
+            for nation in self.ruleset.objectives
+        }
+
+    def score_terms(self, nation: str) -> list[ScoreTerm]:
+        """How `nation` is scored, term by term, with the points earned so far."""
+        return score_terms(self, nation)
+
+    def explain(self, item: NewsItem) -> Explanation:
+        """Why a news item happened: the rules, actions or events behind it, with their
+        doc and article source, and the changes they made (when the game traces)."""
+        return explain(self, item)
+
+    def budget_of(self, nation: str) -> float:
+        """The budget `nation` would have to split if the turn were played now."""
+        c = self.context
+        saved, state = (c.self, c.target), self.random.getstate()
+        try:
+            c.self, c.target = self.nations[nation], None
+            return float(self.ruleset.budget.fn(c))
+        finally:
+            c.self, c.target = saved
+            self.random.setstate(state)
 
     def run(self, progress: Any = None, until: int | None = None) -> GeoModel:
         """Play until the last turn (or turn `until`); call `progress(turn)` after each."""

@@ -349,3 +349,46 @@ def test_added_decisions_apply_in_their_turns(ruleset: Ruleset) -> None:
     added.run()
     given = GeoModel(seed=1, rules=ruleset, turns=5, decisions=[line]).run()
     assert outputs(added) == outputs(given)
+
+
+# What a front end asks ------------------------------------------------------------------
+
+
+def test_why_names_the_causes_with_their_source_and_the_changes(ruleset: Ruleset) -> None:
+    """explain() gives an item's causes (doc, article source, position) and their changes."""
+    model = GeoModel(
+        seed=1, rules=ruleset, trace=True, decisions=[DecisionLine(turn=2, event="strait_crisis")]
+    )
+    model.run(until=2)
+    (item,) = [n for n in model.news if "strait_crisis" in n.causes]
+    why = model.explain(item)
+    kinds = {c.id: c.kind for c in why.causes}
+    assert kinds == {"strait_crisis": "event", "injected": "injected"}
+    crisis = why.causes[0]
+    assert crisis.source
+    assert crisis.where.startswith("rules/silicon_shield.yaml:")
+    assert any(
+        (t.target, t.attr) == ("world", "strait_tension") and t.after > t.before
+        for t in why.changes
+    )
+    assert all(t.turn == 2 and t.cause in item.causes for t in why.changes)
+
+
+def test_score_terms_add_up_to_the_score(ruleset: Ruleset) -> None:
+    """A nation's score terms, with their points so far, sum to its score."""
+    model = GeoModel(seed=3, rules=ruleset, turns=6).run()
+    for nation, score in model.scores().items():
+        terms = model.score_terms(nation)
+        assert terms
+        assert round(sum(t.points for t in terms), 6) == score
+
+
+def test_the_budget_a_team_splits_is_the_one_the_turn_applies(ruleset: Ruleset) -> None:
+    """budget_of() tells a team the budget the coming turn gives it, changing nothing."""
+    model = GeoModel(seed=3, rules=ruleset, turns=6, seats={"TW": "human"})
+    model.run(until=2)
+    expected = model.budget_of("TW")
+    model.submit(Decision("TW", {"fabs": 1.0}))
+    model.step()
+    assert model.nations["TW"].budget == expected
+    assert model.nations["TW"].invest_fabs == expected

@@ -1,0 +1,5 @@
+"""The classroom front end: a Pygame game a seminar plays on one laptop and a projector.
+
+It drives the same `GeoModel` as headless runs and holds no game logic: screens turn
+what teams choose into `Decision`s, and `Session` applies them, saves and undoes.
+"""

@@ -1,0 +1,132 @@
+"""A classroom game in progress: the model, who sits where, and what the facilitator does.
+
+`Session` knows nothing of Pygame. Screens ask it what to show and hand it the teams'
+`Decision`s; it plays turns, autosaves, undoes, injects events, switches seats and saves,
+always through the model's own record, so a game played here replays headless exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.ruleset import DecisionLine, Ruleset
+from game.saves import Autosaver, read_save, write_save
+from game.sim import Decision, GeoModel, TurnReport
+
+__all__ = ["Session", "Team"]
+
+
+@dataclass
+class Team:
+    """A team of students steering one nation."""
+
+    nation: str
+    name: str
+
+
+@dataclass
+class Session:
+    """One classroom game: the model, its teams, the turn's decisions and its history."""
+
+    model: GeoModel
+    teams: dict[str, Team] = field(default_factory=dict)
+    autosaver: Autosaver | None = None
+    decided: dict[str, Decision] = field(default_factory=dict)
+    reports: list[TurnReport] = field(default_factory=list)
+
+    @classmethod
+    def new(
+        cls,
+        scenario: str,
+        teams: dict[str, str],
+        seed: int | None = None,
+        rules: Ruleset | None = None,
+        autosave: Path | None = None,
+    ) -> Session:
+        """Start a game of `scenario` with `teams` (nation -> team name); bots play the rest.
+
+        Raises:
+            ParameterError: for an unknown scenario or nation.
+        """
+        seats = dict.fromkeys(teams, "human")
+        model = GeoModel(seed=seed, scenario=scenario, rules=rules, seats=seats, trace=True)
+        return cls(
+            model,
+            {n: Team(n, name) for n, name in teams.items()},
+            Autosaver(autosave) if autosave is not None else None,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path, autosave: Path | None = None) -> Session:
+        """Continue a saved game with the rules it carries; its team seats stay teams.
+
+        Raises:
+            SaveError: when the save cannot be read.
+        """
+        model = read_save(path).model(trace=True)
+        teams = {n: Team(n, n) for n, seat in model.seats.items() if seat == "human"}
+        return cls(model, teams, Autosaver(autosave) if autosave is not None else None)
+
+    # The turn ----------------------------------------------------------------------
+    @property
+    def waiting(self) -> list[str]:
+        """The team nations that have not yet decided this turn, in order of seat."""
+        return [n for n in self.teams if n not in self.decided]
+
+    def decide(self, decision: Decision) -> None:
+        """Record a team's decision for the coming turn (checked as a decisions file is).
+
+        Raises:
+            DecisionError: when the decision cannot be taken.
+        """
+        self.model.submit(decision)
+        self.decided[decision.nation] = decision
+
+    def resolve(self) -> TurnReport:
+        """Play the turn with the teams' decisions (bots decide the rest), then autosave."""
+        report = self.model.play_turn()
+        self.reports.append(report)
+        self.decided = {}
+        if self.autosaver is not None:
+            self.autosaver.save(self.model)
+        return report
+
+    # The facilitator ---------------------------------------------------------------
+    def undo(self) -> None:
+        """Take the last turn back, rebuilding the game from its record.
+
+        Raises:
+            ParameterError: before the first turn.
+        """
+        self.model = self.model.rewound()
+        self.reports = self.reports[:-1]
+        self.decided = {}
+
+    def inject(self, event: str) -> None:
+        """Make `event` happen in the coming turn."""
+        self.model.add_decisions([DecisionLine(turn=self.model.turn + 1, event=event)])
+
+    def set_seat(self, nation: str, team: str | None) -> None:
+        """Give `nation` to a team named `team`, or (None) to its bot, from the coming turn."""
+        if team is None:
+            self.teams.pop(nation, None)
+            self.decided.pop(nation, None)
+            self.model.submitted.pop(nation, None)
+            self.model.seats[nation] = "bot"
+        else:
+            self.teams[nation] = Team(nation, team)
+            self.model.seats[nation] = "human"
+
+    def save(self, path: str | Path) -> Path:
+        """Write the game to `path` (atomically).
+
+        Raises:
+            SaveError: when it cannot be written.
+        """
+        return write_save(self.model, path)
+
+    @property
+    def over(self) -> bool:
+        """Whether the last turn has been played."""
+        return self.model.over
