@@ -67,16 +67,16 @@ def _shipped(name: str, patterns: list[str]) -> bool:
 
 
 def test_every_package_under_game_is_listed() -> None:
-    """pyproject.toml lists every package of game/ (they are listed, not found), and game.rules."""
+    """pyproject.toml lists every package of game/ (listed, not found), game.rules and game.assets."""
     found = {
         ".".join(p.parent.relative_to(MAIN).parts) for p in (MAIN / "game").rglob("__init__.py")
     }
-    assert set(SETUPTOOLS["packages"]) == found | {"game.rules"}
+    assert set(SETUPTOOLS["packages"]) == found | {"game.rules", "game.assets"}
 
 
 def test_game_rules_is_the_top_level_rules_folder() -> None:
-    """The package game.rules is mapped onto rules/, which has no __init__.py of its own."""
-    assert SETUPTOOLS["package-dir"] == {"game.rules": "rules"}
+    """game.rules and game.assets are mapped onto rules/ and assets/ (no __init__.py there)."""
+    assert SETUPTOOLS["package-dir"] == {"game.rules": "rules", "game.assets": "assets"}
     assert not (MAIN / "rules" / "__init__.py").exists()
 
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from game.cli._parser import MAX_TURNS, _parser
+from game.cli._play import _play
 from game.cli._replay import _replay, _saves
 from game.cli._rules import _bench, _docs, _schema, _validate
 from game.cli._run import _run
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
-        "replay": _replay, "saves": _saves,
+        "replay": _replay, "saves": _saves, "play": _play,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

@@ -59,6 +59,29 @@ def _assignment(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1920x1080, got {text!r}")
+    size = int(width), int(height)
+    if size[0] < 1280 or size[1] < 720 or size[0] > 7680 or size[1] > 4320:
+        raise argparse.ArgumentTypeError(f"a window from 1280x720 to 7680x4320, not {text}")
+    return size
+
+
+def _seats(text: str) -> dict[str, str]:
+    seats = {}
+    for part in text.split(","):
+        nation, sep, seat = part.partition("=")
+        seat = {"team": "human"}.get(seat.strip().lower(), seat.strip().lower())
+        if not sep or not nation.strip() or seat not in ("human", "bot"):
+            raise argparse.ArgumentTypeError(
+                f"expected NATION=human or NATION=bot, separated by commas, got {part!r}"
+            )
+        seats[nation.strip()] = seat
+    return seats
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="silicon-shield",
@@ -68,6 +91,26 @@ def _parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"silicon-shield {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play the game in a window (the classroom front end)")
+    play.add_argument(
+        "--scenario", metavar="NAME", help="scenario to set up (default: the rules' default)"
+    )
+    play.add_argument("--load", type=Path, metavar="SAVE", help="continue a saved game")
+    play.add_argument("--seats", type=_seats, default={}, metavar="US=human,TW=human,…",
+                      help="who plays each nation: human (a team) or bot")  # fmt: skip
+    play.add_argument("--seed", type=_seed, metavar="N", help="random seed (default: drawn)")
+    play.add_argument("--size", type=_size, default=(1600, 900), metavar="WxH",
+                      help="window size (default 1600x900; at least 1280x720)")  # fmt: skip
+    play.add_argument(
+        "--fullscreen", action="store_true", help="fill the screen (for the projector)"
+    )
+    play.add_argument("--autoplay", type=_positive_int, metavar="N",
+                      help="bots play N turns through every screen, then the game exits")  # fmt: skip
+    play.add_argument("--screenshots", type=Path, metavar="DIR",
+                      help="save a PNG of each screen as it is first shown")  # fmt: skip
+    play.add_argument("--saves", type=Path, default=Path("saves"), metavar="DIR",
+                      help="where autosaves and saves go (default: saves/)")  # fmt: skip
 
     run = sub.add_parser("run", help="play one game headless and print a summary")
     run.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or a scenario .yaml file")

@@ -3,3 +3,8 @@
 It drives the same `GeoModel` as headless runs and holds no game logic: screens turn
 what teams choose into `Decision`s, and `Session` applies them, saves and undoes.
 """
+
+from game.ui._app import PlayOptions, play
+from game.ui._session import Session, Team
+
+__all__ = ["PlayOptions", "Session", "Team", "play"]

@@ -1,0 +1,53 @@
+"""`play`: the classroom game in a window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from game.errors import GameError, ParameterError
+
+__all__ = ["_play"]
+
+
+def _play(args: argparse.Namespace) -> int:
+    if args.load is not None and (args.scenario or args.seats or args.seed is not None):
+        raise ParameterError(
+            "--load", "--load continues a saved game: its scenario, seats and seed are the save's"
+        )
+    if args.screenshots is not None and args.screenshots.exists() and not args.screenshots.is_dir():
+        raise ParameterError("--screenshots", f"--screenshots {args.screenshots}: not a folder")
+    if args.autoplay is None and not _has_display():
+        raise GameError(
+            "there is no display to open the game's window on; play headless with "
+            "'silicon-shield run', or make pictures with 'SDL_VIDEODRIVER=dummy silicon-shield "
+            "play --autoplay 3 --screenshots shots/'"
+        )
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from game.ui import PlayOptions, play
+
+    options = PlayOptions(
+        scenario=args.scenario,
+        load=args.load,
+        seats=args.seats,
+        seed=args.seed,
+        size=args.size,
+        fullscreen=args.fullscreen,
+        autoplay=args.autoplay,
+        screenshots=args.screenshots,
+        saves=args.saves,
+    )
+    code = play(options)
+    if args.screenshots is not None and args.autoplay is not None:
+        print(f"screenshots in {args.screenshots}/", file=sys.stderr)
+    return code
+
+
+def _has_display() -> bool:
+    """Whether a window can be opened: a display server, or SDL told to use a dummy one."""
+    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True

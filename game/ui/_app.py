@@ -1,0 +1,272 @@
+"""The window, the event loop and the flow of a classroom game from screen to screen.
+
+Flow: setup → for each quarter: (hand-off → decide) for each team → the turn resolves →
+news → the world → … → debrief. F1 (or the ☰ button) opens the facilitator's menu on any
+screen. With `autoplay`, a bot at the keyboard drives every screen and a PNG of each
+kind of screen is saved as it is first shown.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from game.errors import GameError
+from game.ui._mapdata import font_path
+from game.ui._screen import Screen, Text
+from game.ui._session import Session
+from game.ui._theme import Look, load_look
+
+__all__ = ["App", "PlayOptions", "play"]
+
+MIN_SIZE = (1280, 720)
+FPS = 60
+
+
+@dataclass
+class PlayOptions:
+    """How `silicon-shield play` was asked to run."""
+
+    scenario: str | None = None
+    load: Path | None = None
+    seats: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
+    size: tuple[int, int] = (1600, 900)
+    fullscreen: bool = False
+    autoplay: int | None = None
+    screenshots: Path | None = None
+    saves: Path = Path("saves")
+
+
+class App:
+    """The game's window and its flow from screen to screen."""
+
+    def __init__(self, options: PlayOptions):
+        self.options = options
+        flags = pygame.FULLSCREEN if options.fullscreen else pygame.RESIZABLE
+        size = (0, 0) if options.fullscreen else options.size
+        self.window = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("Silicon Shield")
+        self.look: Look = load_look(*self.window.get_size())
+        self.manager = pygame_gui.UIManager(self.window.get_size(), self.look.gui_theme())
+        self.text = Text(str(font_path()), str(font_path(bold=True)))
+        self.clock = pygame.time.Clock()
+        self.session: Session | None = None
+        self.screen: Screen | None = None
+        self.overlay: Screen | None = None
+        self.running = True
+        self.exit_code = 0
+        self.shown: set[str] = set()
+        self.shots: list[Path] = []
+        self._shot_due = False
+        self._frames_on_screen = 0
+        self.turns_played = 0
+
+    # Screens -----------------------------------------------------------------------
+    def show(self, screen: Screen) -> None:
+        """Replace the current screen (and close any overlay)."""
+        self.manager.clear_and_reset()
+        self.overlay = None
+        self.screen = screen
+        screen.build()
+        self._shot_due = screen.name not in self.shown
+        self._frames_on_screen = 0
+
+    def open_overlay(self, overlay: Screen) -> None:
+        """Show a window above the current screen (the facilitator's menu, Why?, help)."""
+        self.overlay = overlay
+        overlay.build()
+        self._shot_due = overlay.name not in self.shown
+        self._frames_on_screen = 0
+
+    def close_overlay(self) -> None:
+        """Close the overlay window, back to the screen under it."""
+        self.overlay = None
+        if self.screen is not None:
+            self.show(self.screen)
+
+    # The flow ----------------------------------------------------------------------
+    def start(self, session: Session) -> None:
+        """Begin (or continue) a game."""
+        self.session = session
+        self.next_step()
+
+    def next_step(self) -> None:
+        """Show what comes next: a team's hand-off, the turn's news, or the debrief."""
+        from game.ui._screens_setup import HandoffScreen
+        from game.ui._screens_world import DebriefScreen
+
+        session = self.require_session()
+        demo = self._demo_nation()
+        if session.over or self._autoplay_done():
+            self.show(DebriefScreen(self))
+        elif demo is not None:
+            self.show(HandoffScreen(self, demo, demo=True))
+        elif session.waiting:
+            self.show(HandoffScreen(self, session.waiting[0]))
+        else:
+            self.resolve()
+
+    def resolve(self) -> None:
+        """Play the turn and show its news."""
+        from game.ui._screens_turn import NewsScreen
+
+        session = self.require_session()
+        try:
+            report = session.resolve()
+        except GameError as exc:
+            self.fail(str(exc))
+            return
+        self.turns_played += 1
+        self.show(NewsScreen(self, report))
+
+    def require_session(self) -> Session:
+        """The game in progress (screens after setup always have one)."""
+        if self.session is None:
+            raise RuntimeError("no game in progress")
+        return self.session
+
+    def _demo_nation(self) -> str | None:
+        """With autoplay, a team's hand-off and decision are shown once (the bot decides)."""
+        if self.options.autoplay is None or "decide" in self.shown or self.session is None:
+            return None
+        if self.screen is not None and self.screen.name in ("handoff", "decide"):
+            return None
+        spec = self.session.model.scenario_spec
+        teams = [n for n, seat in spec.seats.items() if seat == "human"]
+        return (teams or list(self.session.model.nations))[0]
+
+    def _autoplay_done(self) -> bool:
+        return self.options.autoplay is not None and self.turns_played >= self.options.autoplay
+
+    def fail(self, message: str) -> None:
+        """Show a problem the players must know of (a save that would not load, say)."""
+        pygame_gui.windows.UIMessageWindow(
+            rect=pygame.Rect(0, 0, self.look.unit * 24, self.look.unit * 12).move(
+                self.look.width // 2 - self.look.unit * 12,
+                self.look.height // 2 - self.look.unit * 6,
+            ),
+            html_message=message,
+            manager=self.manager,
+            window_title="Something went wrong",
+        )
+
+    def quit(self, code: int = 0) -> None:
+        """Leave the loop."""
+        self.running = False
+        self.exit_code = code
+
+    # The loop ----------------------------------------------------------------------
+    def run(self, first: Screen) -> int:
+        """Run the event loop from `first` until the window closes; return the exit code."""
+        self.show(first)
+        while self.running:
+            dt = self.clock.tick(FPS) / 1000.0
+            for event in pygame.event.get():
+                self.handle(event)
+            self.frame(dt)
+        return self.exit_code
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """Route one event: quitting, resizing, F1, then the overlay, the widgets, the screen."""
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE and not self.options.fullscreen:
+            self.resize(max(event.w, MIN_SIZE[0]), max(event.h, MIN_SIZE[1]))
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F1 and self.session:
+            self.toggle_facilitator()
+            return
+        self.manager.process_events(event)
+        if self.overlay is not None and self.overlay.process_event(event):
+            return
+        if self.screen is not None:
+            self.screen.process_event(event)
+
+    def toggle_facilitator(self) -> None:
+        """Open or close the facilitator's menu."""
+        from game.ui._facilitator import FacilitatorMenu
+
+        if isinstance(self.overlay, FacilitatorMenu):
+            self.close_overlay()
+        elif self.session is not None:
+            self.open_overlay(FacilitatorMenu(self))
+
+    def resize(self, width: int, height: int) -> None:
+        """Lay everything out again for a new window size."""
+        self.window = pygame.display.set_mode((width, height), pygame.RESIZABLE)
+        self.look = load_look(width, height)
+        self.manager = pygame_gui.UIManager((width, height), self.look.gui_theme())
+        if self.screen is not None:
+            screen = type(self.screen).__new__(type(self.screen))
+            screen.__dict__.update(self.screen.__dict__)
+            Screen.__init__(screen, self)
+            self.show(screen)
+
+    def frame(self, dt: float) -> None:
+        """Update and draw one frame; take the screenshot or autoplay step that is due."""
+        for screen in (self.screen, self.overlay):
+            if screen is not None:
+                screen.update(dt)
+        self.manager.update(dt)
+        if self.screen is not None:
+            self.screen.draw(self.window)
+        self.manager.draw_ui(self.window)
+        if self.overlay is not None:
+            self.overlay.draw(self.window)
+        pygame.display.flip()
+        self._frames_on_screen += 1
+        current = self.overlay or self.screen
+        if current is None or self._frames_on_screen < 3:
+            return  # let widgets settle before a picture or a click
+        if self._shot_due:
+            self.shown.add(current.name)
+            self._shot_due = False
+            self.screenshot(current.name)
+        if self.options.autoplay is not None:
+            current.autoplay()
+
+    def screenshot(self, name: str) -> None:
+        """Save the window as `NN-name.png` in the screenshots folder, if one was given."""
+        folder = self.options.screenshots
+        if folder is None:
+            return
+        path = folder / f"{len(self.shots) + 1:02d}-{name}.png"
+        pygame.image.save(self.window, str(path))
+        self.shots.append(path)
+
+
+def play(options: PlayOptions) -> int:
+    """Open the window and play; return the exit code.
+
+    Raises:
+        GameError: when there is no display to open a window on.
+    """
+    if options.screenshots is not None:
+        options.screenshots.mkdir(parents=True, exist_ok=True)
+    if options.autoplay is not None:
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    try:
+        pygame.display.init()
+        pygame.font.init()
+    except pygame.error as exc:
+        raise GameError(
+            f"no display to open the game's window on ({exc}); play headless with "
+            "'silicon-shield run', or make screenshots with 'play --autoplay N --screenshots DIR' "
+            "and SDL_VIDEODRIVER=dummy"
+        ) from None
+    try:
+        from game.ui._screens_setup import SetupScreen
+
+        app = App(options)
+        if options.load is not None:
+            app.start(Session.load(options.load, autosave=options.saves))
+            return app.run(app.screen) if app.screen is not None else 0
+        return app.run(SetupScreen(app))
+    finally:
+        pygame.quit()

@@ -1,0 +1,270 @@
+"""Before the play: the setup screen, and the curtain that hands the keyboard to a team."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIDropDownMenu, UITextBox, UITextEntryLine
+
+from game.errors import GameError
+from game.ruleset import DEFAULT_RULES, Ruleset, load_ruleset
+from game.saves import list_saves
+from game.ui._screen import Screen
+from game.ui._session import Session
+
+if TYPE_CHECKING:
+    from game.ui._app import App
+
+__all__ = ["HandoffScreen", "SetupScreen"]
+
+TEAM, BOT = "Team", "Bot"
+
+
+class SetupScreen(Screen):
+    """Choose a scenario, who plays each nation, the seed; start, continue or load."""
+
+    name = "setup"
+
+    def __init__(self, app: App):
+        super().__init__(app)
+        self.ruleset: Ruleset = load_ruleset(DEFAULT_RULES)
+        options = app.options
+        self.scenario = options.scenario or self.ruleset.default_scenario
+        self.seed = options.seed if options.seed is not None else secrets.randbelow(10_000)
+        self.seats: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self._reset_seats()
+        self.widgets: dict[str, Any] = {}
+        self.problem = ""
+
+    def _reset_seats(self) -> None:
+        spec = self.ruleset.scenarios[self.scenario]
+        given = self.app.options.seats
+        for nation in self.ruleset.nations:
+            seat = given.get(nation, spec.seats.get(nation, "bot"))
+            if self.app.options.autoplay is not None:
+                seat = "bot"
+            self.seats[nation] = TEAM if seat == "human" else BOT
+            self.names.setdefault(nation, f"Team {self.ruleset.nations[nation].name}")
+
+    def _latest_save(self) -> Path | None:
+        try:
+            listed = list_saves(self.app.options.saves)
+        except GameError:
+            return None
+        readable = [
+            s for s in listed if s.summary is not None and not s.summary.turn >= s.summary.turns
+        ]
+        return readable[0].path if readable else None
+
+    def build(self) -> None:
+        look, w = self.look, self.look.width
+        u = self.unit
+        self.label("Silicon Shield", self.rect(2, 1, 30, 3), "@title")
+        self.label(
+            "A strategy game of the US–Taiwan technology alliance",
+            self.rect(2, 3.8, 40, 1.6),
+            "@muted",
+        )
+        titles = {s.title or ident: ident for ident, s in self.ruleset.scenarios.items()}
+        self.titles = titles
+        current = self.ruleset.scenarios[self.scenario].title or self.scenario
+        self.label("Scenario", self.rect(2, 6.5, 12, 1.5), "@heading")
+        self.widgets["scenario"] = UIDropDownMenu(
+            list(titles), current, self.rect(2, 8.2, 20, 1.8), manager=self.manager
+        )
+        brief = self.ruleset.scenarios[self.scenario]
+        self.widgets["brief"] = UITextBox(
+            f"<b>{current}</b><br>{brief.doc}",
+            self.rect(2, 10.4, 20, 9),
+            manager=self.manager,
+        )
+        self.label("Seed", self.rect(2, 20.2, 5, 1.6), "@heading")
+        self.widgets["seed"] = UITextEntryLine(self.rect(7, 20.2, 7, 1.8), manager=self.manager)
+        self.widgets["seed"].set_text(str(self.seed))
+        self.widgets["seed"].set_allowed_characters("numbers")
+        self.widgets["new_seed"] = self.button(
+            "New", self.rect(14.5, 20.2, 4, 1.8), tip="Draw another seed"
+        )
+        # Who plays each nation
+        x = 24
+        self.label("Who plays each nation", self.rect(x, 6.5, 24, 1.5), "@heading")
+        for i, (nation, spec) in enumerate(self.ruleset.nations.items()):
+            y = 8.2 + i * 2.3
+            self.label(spec.name, self.rect(x, y, 9, 1.8))
+            self.widgets[f"seat:{nation}"] = UIDropDownMenu(
+                [TEAM, BOT], self.seats[nation], self.rect(x + 9, y, 5.5, 1.8), manager=self.manager
+            )
+            entry = UITextEntryLine(self.rect(x + 15, y, 12, 1.8), manager=self.manager)
+            entry.set_text(self.names[nation])
+            if self.seats[nation] == BOT:
+                entry.disable()
+            self.widgets[f"name:{nation}"] = entry
+        bottom = look.height - 3 * u
+        self.widgets["start"] = self.button(
+            "Start the game (Enter)", pygame.Rect(w - 14 * u, bottom, 12 * u, 2 * u), "@primary"
+        )
+        latest = self._latest_save()
+        self.latest = latest
+        self.widgets["continue"] = self.button(
+            "Continue last game",
+            pygame.Rect(w - 27 * u, bottom, 12 * u, 2 * u),
+            tip=f"Open {latest.name}" if latest else "No unfinished save yet",
+        )
+        if latest is None:
+            self.widgets["continue"].disable()
+        self.widgets["load"] = self.button(
+            "Load a save…", pygame.Rect(w - 40 * u, bottom, 12 * u, 2 * u)
+        )
+        self.problem_label = self.label(
+            self.problem, pygame.Rect(2 * u, bottom, w - 44 * u, 2 * u), "@muted"
+        )
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        w = self.widgets
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            if event.ui_element is w["scenario"]:
+                self.scenario = self.titles[event.text]
+                self._reset_seats()
+                self.app.show(self)
+                return True
+            for nation in self.ruleset.nations:
+                if event.ui_element is w[f"seat:{nation}"]:
+                    self.seats[nation] = event.text
+                    entry = w[f"name:{nation}"]
+                    entry.enable() if event.text == TEAM else entry.disable()
+                    return True
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element is w["new_seed"]:
+                self.seed = secrets.randbelow(10_000)
+                w["seed"].set_text(str(self.seed))
+                return True
+            if event.ui_element is w["start"]:
+                self.begin()
+                return True
+            if event.ui_element is w["continue"] and self.latest is not None:
+                self.open(self.latest)
+                return True
+            if event.ui_element is w["load"]:
+                self.dialog = pygame_gui.windows.UIFileDialog(
+                    self.rect(10, 4, 40, 26),
+                    manager=self.manager,
+                    window_title="Load a save",
+                    initial_file_path=str(self.app.options.saves),
+                    allow_picking_directories=False,
+                )
+                return True
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
+            self.open(Path(event.text))
+            return True
+        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED:
+            for nation in self.ruleset.nations:
+                if event.ui_element is w[f"name:{nation}"]:
+                    self.names[nation] = event.text.strip() or nation
+            if event.ui_element is w["seed"] and event.text.isdigit():
+                self.seed = int(event.text)
+        typing = any(isinstance(x, UITextEntryLine) and x.is_focused for x in w.values())
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN and not typing:
+            self.begin()
+            return True
+        return False
+
+    def begin(self) -> None:
+        """Start a new game as set up."""
+        teams = {n: self.names[n] for n, seat in self.seats.items() if seat == TEAM}
+        try:
+            session = Session.new(
+                self.scenario,
+                teams,
+                seed=self.seed,
+                rules=self.ruleset,
+                autosave=self.app.options.saves,
+            )
+        except GameError as exc:
+            self.show_problem(str(exc))
+            return
+        self.app.start(session)
+
+    def open(self, path: Path) -> None:
+        """Continue a saved game."""
+        try:
+            session = Session.load(path, autosave=self.app.options.saves)
+        except GameError as exc:
+            self.show_problem(str(exc))
+            return
+        self.app.start(session)
+
+    def show_problem(self, text: str) -> None:
+        """Say in one line what went wrong."""
+        self.problem = text
+        self.problem_label.set_text(text)
+
+    def autoplay(self) -> None:
+        self.begin()
+
+
+class HandoffScreen(Screen):
+    """A full-screen curtain: whose turn it is; nothing of the previous team's choices."""
+
+    name = "handoff"
+
+    def __init__(self, app: App, nation: str, demo: bool = False):
+        super().__init__(app)
+        self.nation = nation
+        self.demo = demo
+
+    def build(self) -> None:
+        session = self.app.require_session()
+        name = session.model.nations[self.nation].name
+        team = session.teams[self.nation].name if self.nation in session.teams else f"Team {name}"
+        look = self.look
+        self.lines = [
+            (f"{session.model.date}", "heading", look.colour("muted")),
+            (team, "huge", look.nation(self.nation)),
+            (f"plays {session.model.nations[self.nation].name}", "title", look.colour("text")),
+            ("Everyone else: please look away.", "heading", look.colour("muted")),
+            (
+                "Press any key or click when your team is at the keyboard.",
+                "body",
+                look.colour("text"),
+            ),
+        ]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(self.look.colour("background"))
+        look = self.look
+        y = look.height // 2 - 5 * self.unit
+        for text, kind, colour in self.lines:
+            size = look.text(kind)
+            self.app.text.draw(
+                surface,
+                text,
+                (look.width // 2, y),
+                size,
+                colour,
+                bold=kind != "body",
+                anchor="midtop",
+            )
+            y += int(size * 1.5)
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if (
+            event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONUP)
+            and getattr(event, "key", None) != pygame.K_F1
+        ):
+            self.reveal()
+            return True
+        return False
+
+    def reveal(self) -> None:
+        """Open the team's decision screen."""
+        from game.ui._screens_turn import DecideScreen
+
+        self.app.show(DecideScreen(self.app, self.nation, demo=self.demo))
+
+    def autoplay(self) -> None:
+        self.reveal()

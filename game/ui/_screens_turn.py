@@ -1,0 +1,466 @@
+"""A team's decision (budget split, actions, answers to proposals) and the turn's news."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UITextBox, UIWindow
+
+from game.errors import GameError
+from game.sim import ActionOption, Decision, NewsItem, TurnReport
+from game.ui._screen import Screen
+
+if TYPE_CHECKING:
+    from game.ui._app import App
+
+__all__ = ["DecideScreen", "NewsScreen", "WhyWindow", "balance_split", "pretty"]
+
+STEP = 5  # percentage points a key press moves a slider
+
+
+def pretty(ident: str) -> str:
+    """'join_clean_network' -> 'Join clean network'."""
+    text = ident.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def balance_split(split: dict[str, int], moved: str, value: int) -> dict[str, int]:
+    """Set `moved` to `value` (0–100) and rescale the other lines so all add up to 100."""
+    value = max(0, min(100, value))
+    others = [line for line in split if line != moved]
+    rest = 100 - value
+    current = sum(split[line] for line in others)
+    out = {moved: value}
+    if current <= 0:
+        shares = {line: rest / len(others) for line in others} if others else {}
+    else:
+        shares = {line: split[line] * rest / current for line in others}
+    # Largest remainders, so the whole numbers add up to exactly 100.
+    floors = {line: int(share) for line, share in shares.items()}
+    left = rest - sum(floors.values())
+    for line in sorted(shares, key=lambda k: shares[k] - floors[k], reverse=True)[:left]:
+        floors[line] += 1
+    out.update(floors)
+    return {line: out[line] for line in split}
+
+
+class DecideScreen(Screen):
+    """A team splits its budget, chooses actions and answers proposals, then confirms."""
+
+    name = "decide"
+
+    def __init__(self, app: App, nation: str, demo: bool = False):
+        super().__init__(app)
+        self.nation = nation
+        self.demo = demo  # autoplay shows the screen; the nation's bot still decides
+        model = app.require_session().model
+        lines = list(model.ruleset.investment_lines)
+        standing = model.splits.get(nation, {})
+        total = sum(standing.get(line, 0.0) for line in lines)
+        raw = {
+            line: (standing.get(line, 0.0) / total * 100 if total else 100 / len(lines))
+            for line in lines
+        }
+        self.split = balance_split(
+            {k: int(v) for k, v in raw.items()}, lines[0], round(raw[lines[0]])
+        )
+        self.selected = 0
+        self.chosen: dict[str, str | None] = {}  # action -> target
+        self.options = model.action_options(nation)
+        self.widgets: dict[str, Any] = {}
+        self.confirm: Any = None
+        self.problem = ""
+
+    # Layout ------------------------------------------------------------------------
+    def build(self) -> None:
+        self.widgets = {}
+        session = self.app.require_session()
+        model = session.model
+        nation = model.nations[self.nation]
+        team_name = (
+            session.teams[self.nation].name
+            if self.nation in session.teams
+            else f"Team {nation.name}"
+        )
+        look, u = self.look, self.unit
+        budget = model.budget_of(self.nation)
+        self.label(f"{team_name} — {nation.name}", self.rect(2, 1, 40, 2.6), "@title")
+        self.label(
+            f"{model.date_of(model.turn + 1)}: split a budget of {budget:.2f} and choose this quarter's moves",
+            self.rect(2, 3.6, 50, 1.6),
+            "@muted",
+        )
+        self.label("Budget", self.rect(2, 6, 20, 1.8), "@heading")
+        lines = model.ruleset.investment_lines
+        for i, (line, spec) in enumerate(lines.items()):
+            y = 8 + i * 2.4
+            self.widgets[f"name:{line}"] = self.label(pretty(line), self.rect(2, y, 8, 1.8))
+            del spec
+            slider = UIHorizontalSlider(
+                self.rect(10, y, 14, 1.8),
+                self.split[line],
+                (0, 100),
+                manager=self.manager,
+                click_increment=STEP,
+            )
+            self.widgets[f"slider:{line}"] = slider
+            self.widgets[f"value:{line}"] = self.label(
+                f"{self.split[line]}%", self.rect(24.5, y, 4, 1.8)
+            )
+        self._mark_selected()
+        self.label(
+            "Use ↑ ↓ to pick a line, ← → to move it; the lines always add up to 100%.",
+            self.rect(2, 8 + len(lines) * 2.4, 30, 1.6),
+            "@muted",
+        )
+        self._build_actions(model)
+        bottom = look.height - 3 * u
+        self.widgets["confirm"] = self.button(
+            "Review and confirm (Enter)",
+            pygame.Rect(look.width - 16 * u, bottom, 14 * u, 2 * u),
+            "@primary",
+        )
+        self.widgets["problem"] = self.label(
+            self.problem, pygame.Rect(2 * u, bottom, look.width - 20 * u, 2 * u), "@muted"
+        )
+
+    def _build_actions(self, model: Any) -> None:
+        x = 31
+        self.label("Moves this quarter", self.rect(x, 6, 30, 1.8), "@heading")
+        y = 8.0
+        for proposal in model.pending_proposals(self.nation):
+            source = model.nations[proposal.source].name
+            doc = model.ruleset.actions[proposal.action].spec.doc
+            self.button(
+                f"{source} proposes: {pretty(proposal.action)}", self.rect(x, y, 30, 1.8), tip=doc
+            ).disable()
+            self.widgets[f"accept:{proposal.source}"] = self.button(
+                "Accept", self.rect(x + 30.5, y, 5, 1.8)
+            )
+            self.widgets[f"reject:{proposal.source}"] = self.button(
+                "Reject", self.rect(x + 36, y, 5, 1.8)
+            )
+            y += 2.3
+        by_action: dict[str, list[ActionOption]] = {}
+        for option in self.options:
+            if model.ruleset.actions[option.action].spec.answer:
+                continue  # answers are the Accept / Reject buttons above
+            by_action.setdefault(option.action, []).append(option)
+        for action, options in by_action.items():
+            open_ = [o for o in options if o.available]
+            doc = options[0].doc
+            label = ("✓ " if action in self.chosen else "") + pretty(action)
+            button = self.button(label, self.rect(x, y, 18, 1.8), tip=doc)
+            self.widgets[f"action:{action}"] = button
+            if not open_:
+                button.disable()
+                reason = options[0].reason.replace("its requirement is not met", "needs")
+                reason = self.app.text.wrap(reason, self.look.text("small"), 22 * self.unit)[0]
+                self.label(reason, self.rect(x + 18.5, y, 22, 1.8), "@muted")
+            elif open_[0].target is not None:
+                targets = [model.nations[o.target].name for o in open_ if o.target]
+                current = self.chosen.get(action)
+                start = model.nations[current].name if current else targets[0]
+                self.widgets[f"target:{action}"] = UIDropDownMenu(
+                    targets, start, self.rect(x + 18.5, y, 12, 1.8), manager=self.manager
+                )
+            y += 2.3
+
+    def _mark_selected(self) -> None:
+        lines = list(self.split)
+        for i, line in enumerate(lines):
+            label = self.widgets[f"name:{line}"]
+            label.set_text(("▶ " if i == self.selected else "") + pretty(line))
+
+    # Events ------------------------------------------------------------------------
+    def set_line(self, line: str, value: int) -> None:
+        """Move one line of the split; the others make room."""
+        self.split = balance_split(self.split, line, value)
+        for name, share in self.split.items():
+            self.widgets[f"slider:{name}"].set_current_value(share)
+            self.widgets[f"value:{name}"].set_text(f"{share}%")
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if self.confirm is not None:
+            return self._confirm_event(event)
+        model = self.app.require_session().model
+        if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
+            for line in self.split:
+                if event.ui_element is self.widgets[f"slider:{line}"]:
+                    self.set_line(line, int(event.value))
+                    return True
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            element = event.ui_element
+            if element is self.widgets["confirm"]:
+                self.review()
+                return True
+            for key, widget in self.widgets.items():
+                if widget is not element:
+                    continue
+                kind, _, ident = key.partition(":")
+                if kind == "action":
+                    self.toggle(ident, model)
+                    return True
+                if kind in ("accept", "reject"):
+                    self.answer(kind, ident)
+                    return True
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            for key, widget in self.widgets.items():
+                if widget is event.ui_element and key.startswith("target:"):
+                    action = key.partition(":")[2]
+                    names = {n.name: i for i, n in model.nations.items()}
+                    if action in self.chosen:
+                        self.chosen[action] = names[event.text]
+                    return True
+        if event.type == pygame.KEYDOWN:
+            lines = list(self.split)
+            if event.key == pygame.K_UP:
+                self.selected = (self.selected - 1) % len(lines)
+            elif event.key == pygame.K_DOWN:
+                self.selected = (self.selected + 1) % len(lines)
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                line = lines[self.selected]
+                delta = STEP if event.key == pygame.K_RIGHT else -STEP
+                self.set_line(line, self.split[line] + delta)
+                return True
+            elif event.key == pygame.K_RETURN:
+                self.review()
+                return True
+            else:
+                return False
+            self._mark_selected()
+            return True
+        return False
+
+    def toggle(self, action: str, model: Any) -> None:
+        """Choose or drop an action (with the target its drop-down shows)."""
+        if action in self.chosen:
+            del self.chosen[action]
+        else:
+            menu = self.widgets.get(f"target:{action}")
+            names = {n.name: i for i, n in model.nations.items()}
+            self.chosen[action] = (
+                names[
+                    menu.selected_option[0]
+                    if isinstance(menu.selected_option, tuple)
+                    else menu.selected_option
+                ]
+                if menu
+                else None
+            )
+        self.app.show(self)
+
+    def answer(self, kind: str, proposer: str) -> None:
+        """Answer a proposal: the answer replaces any other answer to the same nation."""
+        action = f"{kind}_proposal"
+        for other in ("accept_proposal", "reject_proposal"):
+            if self.chosen.get(other) == proposer:
+                del self.chosen[other]
+        self.chosen[action] = proposer
+        self.app.show(self)
+
+    def decision(self) -> Decision:
+        """The team's choices as a `Decision`, as a decisions file would give them."""
+        return Decision(
+            self.nation,
+            {line: share / 100 for line, share in self.split.items() if share},
+            list(self.chosen.items()),
+        )
+
+    def review(self) -> None:
+        """Show a summary of the choices to confirm."""
+        model = self.app.require_session().model
+        split = ", ".join(f"{pretty(k)} {v}%" for k, v in self.split.items() if v)
+        moves = [
+            pretty(a) + (f" → {model.nations[t].name}" if t else "") for a, t in self.chosen.items()
+        ]
+        text = f"<b>Budget</b>: {html.escape(split)}<br><b>Moves</b>: {html.escape('; '.join(moves) or 'none')}"
+        self.confirm = pygame_gui.windows.UIConfirmationDialog(
+            self.rect(12, 8, 36, 16),
+            text,
+            manager=self.manager,
+            window_title="Confirm your decision",
+            action_long_desc=text,
+            action_short_name="Confirm",
+            blocking=True,
+        )
+
+    def _confirm_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED:
+            self.confirm = None
+            self.submit()
+            return True
+        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.confirm:
+            self.confirm = None
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
+            self.confirm.kill()
+            self.confirm = None
+            self.submit()
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.confirm.kill()
+            self.confirm = None
+            return True
+        return False
+
+    def submit(self) -> None:
+        """Hand the decision to the game and go on to the next team (or the turn)."""
+        if self.demo:
+            self.app.next_step()
+            return
+        try:
+            self.app.require_session().decide(self.decision())
+        except GameError as exc:
+            self.problem = str(exc)
+            self.widgets["problem"].set_text(self.problem)
+            return
+        self.app.next_step()
+
+    def autoplay(self) -> None:
+        self.submit()
+
+
+class NewsScreen(Screen):
+    """What the quarter brought, in plain words, each with a Why?."""
+
+    name = "news"
+
+    def __init__(self, app: App, report: TurnReport):
+        super().__init__(app)
+        self.report = report
+        self.why_buttons: dict[Any, NewsItem] = {}
+        self.opened_why = False
+
+    def build(self) -> None:
+        self.why_buttons = {}
+        look, u = self.look, self.unit
+        model = self.app.require_session().model
+        self.label(f"{self.report.date}: the news", self.rect(2, 1, 40, 2.6), "@title")
+        y = 4.5
+        width = look.width / u - 12
+        for item in self.report.news[:12]:
+            lines = self.app.text.wrap(item.text, look.text(), int(width * u))
+            height = 1.5 * len(lines) + 0.4
+            UITextBox(html.escape(item.text), self.rect(2, y, width, height), manager=self.manager)
+            why = self.button(
+                "Why?",
+                self.rect(width + 2.5, y, 5, 1.8),
+                tip="The rules behind this, and what they changed",
+            )
+            self.why_buttons[why] = item
+            y += height + 0.5
+            if y > look.height / u - 8:
+                break
+        if not self.report.news:
+            self.label("A quiet quarter: nothing made the news.", self.rect(2, y, 40, 1.8))
+        moved = self.report.changes()
+        keys = [
+            "silicon_shield",
+            "strait_tension",
+            "us_tw_trust",
+            "tw_advanced_share",
+            "us_advanced_share",
+        ]
+        parts = [f"{pretty(k)} {moved[k][0]:.2f} → {moved[k][1]:.2f}" for k in keys if k in moved]
+        self.label(
+            "   ".join(parts),
+            pygame.Rect(2 * u, look.height - 6 * u, look.width - 4 * u, 2 * u),
+            "@muted",
+        )
+        self.next_button = self.button(
+            "The world (Enter)",
+            pygame.Rect(look.width - 16 * u, look.height - 3 * u, 14 * u, 2 * u),
+            "@primary",
+        )
+        del model
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element is self.next_button:
+                self.go_on()
+                return True
+            item = self.why_buttons.get(event.ui_element)
+            if item is not None:
+                self.app.open_overlay(WhyWindow(self.app, item))
+                return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN:
+            self.go_on()
+            return True
+        return False
+
+    def go_on(self) -> None:
+        """Show the world after this quarter."""
+        from game.ui._screens_world import WorldScreen
+
+        self.app.show(WorldScreen(self.app))
+
+    def autoplay(self) -> None:
+        if not self.opened_why and self.why_buttons and "why" not in self.app.shown:
+            self.opened_why = True
+            self.app.open_overlay(WhyWindow(self.app, next(iter(self.why_buttons.values()))))
+            return
+        self.go_on()
+
+
+class WhyWindow(Screen):
+    """Why a news item happened: the rules and events behind it, their source in the
+    article, and what they changed."""
+
+    name = "why"
+
+    def __init__(self, app: App, item: NewsItem):
+        super().__init__(app)
+        self.item = item
+        self.window: Any = None
+
+    def build(self) -> None:
+        model = self.app.require_session().model
+        why = model.explain(self.item)
+        parts = [f"<b>{html.escape(self.item.text)}</b><br>"]
+        for cause in why.causes:
+            parts.append(
+                f"<br><b>{html.escape(pretty(cause.id))}</b> ({cause.kind}): {html.escape(cause.doc)}"
+            )
+            if cause.source:
+                word = "Assumption" if cause.assumption else "The article"
+                parts.append(f"<br><i>{word}: {html.escape(cause.source)}</i>")
+            if cause.where:
+                parts.append(f"<br>{html.escape(cause.where)}")
+        if why.changes:
+            parts.append("<br><br><b>What changed</b>")
+            for t in why.changes[:14]:
+                name = model.nations[t.target].name if t.target in model.nations else t.target
+                parts.append(
+                    f"<br>{html.escape(name)} · {pretty(t.attr)}: {t.before:.3g} → {t.after:.3g}"
+                )
+        look, u = self.look, self.unit
+        rect = pygame.Rect(look.width // 2 - 22 * u, 3 * u, 44 * u, look.height - 6 * u)
+        self.window = UIWindow(rect, manager=self.manager, window_display_title="Why?")
+        inner = self.window.get_container().get_rect()
+        UITextBox(
+            "".join(parts),
+            pygame.Rect(0, 0, inner.width, inner.height),
+            manager=self.manager,
+            container=self.window,
+        )
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
+            self.app.close_overlay()
+            return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_RETURN):
+            self.window.kill()
+            self.app.close_overlay()
+            return True
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The window is a widget; nothing to draw over it."""
+
+    def autoplay(self) -> None:
+        self.window.kill()
+        self.app.close_overlay()

@@ -1,0 +1,152 @@
+"""The look of the front end, scaled to the window: colours, text sizes, pygame_gui's theme.
+
+Colours and relative text sizes live in `assets/theme.json`; everything is measured in
+units of the window's base size (its height / 36, at least 14 px), so a layout made at
+1280×720 reads the same from the back of the room at 3840×2160.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from game.ui._mapdata import ASSETS, font_path
+
+__all__ = ["Look", "hex_colour", "load_look"]
+
+Colour = tuple[int, int, int]
+
+
+def hex_colour(text: str) -> Colour:
+    """'#10151f' -> (16, 21, 31)."""
+    text = text.lstrip("#")
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+
+
+@dataclass(frozen=True)
+class Look:
+    """Colours, the base unit and text sizes for one window size."""
+
+    width: int
+    height: int
+    colours: dict[str, Colour]
+    nations: dict[str, Colour]
+    sizes: dict[str, float]
+
+    @property
+    def unit(self) -> int:
+        """The base size in pixels: body text, margins and widget heights derive from it."""
+        return max(14, self.height // 36)
+
+    def text(self, kind: str = "body") -> int:
+        """The pixel size of a kind of text (body, small, heading, title, huge)."""
+        return max(11, round(self.unit * self.sizes.get(kind, 1.0)))
+
+    def colour(self, name: str) -> Colour:
+        """A named colour of the theme."""
+        return self.colours[name]
+
+    def nation(self, ident: str) -> Colour:
+        """A nation's colour (a neutral one for nations the theme does not name)."""
+        return self.nations.get(ident, self.colours["land_other"])
+
+    def gui_theme(self) -> dict[str, Any]:
+        """pygame_gui's theme for this size, with the bundled font."""
+        regular, bold = str(font_path()), str(font_path(bold=True))
+
+        def font(kind: str, weight: bool = False) -> dict[str, str]:
+            return {
+                "name": "source_sans",
+                "size": str(self.text(kind)),
+                "bold": "1" if weight else "0",
+                "regular_path": regular,
+                "bold_path": bold,
+                "italic_path": regular,  # the bundled font has no italic: quotes stay upright
+                "bold_italic_path": bold,
+            }
+
+        c = {k: "#{:02x}{:02x}{:02x}".format(*v) for k, v in self.colours.items()}
+        colours = {
+            "normal_bg": c["panel"],
+            "hovered_bg": c["panel_edge"],
+            "disabled_bg": c["background"],
+            "selected_bg": c["link"],
+            "active_bg": c["accent"],
+            "dark_bg": c["background"],
+            "normal_text": c["text"],
+            "hovered_text": c["text"],
+            "selected_text": c["background"],
+            "disabled_text": c["muted"],
+            "active_text": c["background"],
+            "normal_border": c["panel_edge"],
+            "hovered_border": c["accent"],
+            "selected_border": c["accent"],
+            "active_border": c["accent"],
+            "disabled_border": c["panel_edge"],
+            "text_cursor": c["accent"],
+            "filled_bar": c["accent"],
+            "unfilled_bar": c["panel_edge"],
+        }
+        border = str(max(1, self.unit // 10))
+        body = {"font": font("body")}
+        return {
+            "defaults": {"colours": colours, "font": font("body")},
+            "drop_down_menu": body,
+            "text_entry_line": body,
+            "selection_list": body,
+            "horizontal_slider": body,
+            "message_window": body,
+            "confirmation_dialog": body,
+            "file_dialog": body,
+            "button": {
+                "font": font("body"),
+                "misc": {
+                    "border_width": border,
+                    "shape": "rounded_rectangle",
+                    "shape_corner_radius": str(self.unit // 4),
+                }
+            },
+            "label": {
+                "font": font("body"),
+                "colours": {"dark_bg": "#00000000"},
+                "misc": {"text_horiz_alignment": "left"},
+            },
+            "text_box": {"font": font("body"), "colours": {"dark_bg": c["panel"]}},
+            "tool_tip": {"font": font("small")},
+            "window": {"font": font("heading", True)},
+            "@title": {"font": font("title", True), "colours": {"normal_text": c["accent"]}},
+            "@heading": {"font": font("heading", True)},
+            "@small": {"font": font("small")},
+            "@muted": {"font": font("small"), "colours": {"normal_text": c["muted"]}},
+            "@huge": {"font": font("huge", True), "colours": {"normal_text": c["accent"]}},
+            "@primary": {
+                "colours": {
+                    "normal_bg": c["accent"],
+                    "normal_text": c["background"],
+                    "hovered_bg": c["strait"],
+                    "hovered_text": c["background"],
+                },
+                "font": font("body", True),
+            },
+            "@centered": {"misc": {"text_horiz_alignment": "center"}},
+        }
+
+
+@cache
+def _theme_file() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((ASSETS / "theme.json").read_text(encoding="utf-8"))
+    return data
+
+
+def load_look(width: int, height: int) -> Look:
+    """The look for a window of `width` × `height` pixels, from `assets/theme.json`."""
+    data = _theme_file()
+    return Look(
+        width=width,
+        height=height,
+        colours={k: hex_colour(v) for k, v in data["colours"].items()},
+        nations={k: hex_colour(v) for k, v in data["nations"].items()},
+        sizes={k: float(v) for k, v in data["text"].items()},
+    )
