@@ -106,7 +106,7 @@ class Look:
                     "border_width": border,
                     "shape": "rounded_rectangle",
                     "shape_corner_radius": str(self.unit // 4),
-                }
+                },
             },
             "label": {
                 "font": font("body"),
