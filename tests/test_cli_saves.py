@@ -446,3 +446,34 @@ def test_a_missing_save_is_one_line(tmp_path: Path) -> None:
     code, _, err = cli("replay", tmp_path / "nope.json")
     assert code == 1
     assert err == f"silicon-shield replay: error: {tmp_path / 'nope.json'}: no such save\n"
+
+
+def test_a_refused_branch_move_is_flagged(saved: Path, tmp_path: Path) -> None:
+    """A branch whose move the game refuses says so, instead of a silent 'never part'."""
+    branch = tmp_path / "too_early.yaml"
+    branch.write_text("- {turn: 1, nation: TW, action: accept_proposal, target: US}\n")
+    code, out, err = cli("replay", saved / "seminar.json", "--branch", branch)
+    assert code == 0
+    assert "NOTE: a move of the branch was refused" in out
+    assert "no proposal from United States is pending" in err
+
+
+def test_replay_under_rules_that_lack_a_recorded_action_is_one_line(
+    saved: Path, tmp_path: Path
+) -> None:
+    """Rules without an action the save took are refused in one line, not a traceback."""
+    branch = tmp_path / "accept.yaml"
+    branch.write_text("- {turn: 3, nation: TW, action: accept_proposal, target: US}\n")
+    assert (
+        cli("replay", saved / "seminar.json", "--branch", branch, "--save", tmp_path / "b.json")[0]
+        == 0
+    )
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    for name in ("sourcing_5050.yaml", "bots.yaml"):
+        path = rules / name
+        path.write_text(path.read_text().replace("accept_proposal", "accept_offer"))
+    code, _out, err = cli("replay", tmp_path / "b.json", "--rules", rules)
+    assert code == 1
+    assert err.strip().endswith("takes the action 'accept_proposal', which these rules lack")
+    assert len(err.strip().splitlines()) == 1

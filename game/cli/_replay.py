@@ -69,8 +69,11 @@ def _branch(args: argparse.Namespace, save: Any, ruleset: Any) -> None:
     comparison = {
         "save": str(args.source),
         "branch_file": str(args.branch),
+        "refused": list(branch.refused),
         **compare_results(result_of(branch.original), result, branch.start, branch.parted),
     }
+    for text in branch.refused:
+        print(f"warning: the branch's move was refused: {text}", file=sys.stderr)
     if args.save is not None:
         write_save(branch.branch, args.save)
         print(f"saved the branch to {args.save}: turn {branch.branch.turn}", file=sys.stderr)
@@ -85,6 +88,8 @@ def _readable_branch(c: dict[str, Any]) -> str:
 
     start = f"turn {c['start']['turn']} ({c['start']['date']})"
     lines = [f"What if? {c['save']} with the decisions of {c['branch_file']} from {start}"]
+    for text in c.get("refused", []):
+        lines.append(f"NOTE: a move of the branch was refused, so it changed nothing: {text}")
     if c["parted"] is None:
         lines.append("The games never part: every metric is the same in every turn.")
     else:

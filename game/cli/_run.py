@@ -234,6 +234,8 @@ def _report(args: argparse.Namespace, model: Any, result: Any, params: dict[str,
         write_table(args.out, result.columns, result.rows)
     if args.json:
         print(json.dumps(result.summary, indent=2))
+        for note in result.notes:  # stdout stays pure JSON
+            print(f"note: {note}", file=sys.stderr)
     else:
         print(_readable(result, params))
 

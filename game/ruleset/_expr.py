@@ -526,6 +526,36 @@ _CALLS: dict[str, Callable[[_Compiler, ast.Call, int], tuple[str, str]]] = {
 }
 
 
+# Operators of other languages that designers type by habit, and what to write instead.
+_HABITS = (
+    ("===", "use '==' to compare"),
+    ("!==", "use '!=' to compare"),
+    ("&&", "use 'and' (rule expressions are written like Python)"),
+    ("||", "use 'or' (rule expressions are written like Python)"),
+    ("=<", "use '<=' (less than or equal)"),
+    ("=>", "use '>=' (greater than or equal)"),
+    ("<>", "use '!=' for 'not equal'"),
+)
+
+
+def _other_language(text: str) -> tuple[str, int] | None:
+    """The first operator of another language in `text` (outside quotes): (hint, column)."""
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+            continue
+        if ch in "'\"":
+            quote = ch
+            continue
+        for token, hint in _HABITS:
+            if text.startswith(token, i):
+                return hint, i
+        if ch == "!" and not text.startswith("!=", i):
+            return "use 'not' (rule expressions are written like Python)", i
+    return None
+
+
 def _parse(source: str) -> ast.expr:
     if not isinstance(source, str):
         raise ExprError(f"an expression must be text, found {type(source).__name__}")
@@ -536,6 +566,9 @@ def _parse(source: str) -> ast.expr:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
+        habit = _other_language(source.strip())
+        if habit is not None:
+            raise ExprError(habit[0], habit[1]) from None
         col = max((exc.offset or 1) - 1, 0)
         raise ExprError(f"syntax error: {exc.msg}", col) from None
     except (RecursionError, MemoryError, ValueError):

@@ -15,13 +15,16 @@ __all__ = ["Branch", "RulesDifference", "branch_game", "rules_difference"]
 class Branch:
     """A saved game (`original`) beside a branch that took other decisions from `start`.
 
-    `parted` is the first turn at which any metric differs (None: they never part).
+    `parted` is the first turn at which any metric differs (None: they never part);
+    `refused` the branch's actions the game refused (a requirement not met, no proposal
+    pending), as the news of their turn words it.
     """
 
     original: GeoModel
     branch: GeoModel
     start: int
     parted: int | None
+    refused: tuple[str, ...] = ()
 
 
 def branch_game(save: SaveFile, lines: list[DecisionLine], rules: Ruleset | None = None) -> Branch:
@@ -55,7 +58,29 @@ def branch_game(save: SaveFile, lines: list[DecisionLine], rules: Ruleset | None
     branch.seats = dict.fromkeys(branch.seats, "bot")
     branch.add_decisions(lines)
     branch.run(until=original.turn)
-    return Branch(original, branch, start, _parted(original, branch, start))
+    return Branch(
+        original, branch, start, _parted(original, branch, start), _refused(branch, lines)
+    )
+
+
+def _refused(branch: GeoModel, lines: list[DecisionLine]) -> tuple[str, ...]:
+    taken = {(t, n, a, target) for t, n, a, target in branch.action_log}
+    out = []
+    for line in lines:
+        if line.action is None or (line.turn, line.nation, line.action, line.target) in taken:
+            continue
+        nation = line.nation or ""
+        who = branch.nations[nation].name if nation in branch.nations else nation
+        news = [
+            n.text
+            for n in branch.news
+            if n.turn == line.turn
+            and line.action in n.causes
+            and "refused" in n.text
+            and who in n.text
+        ]
+        out.append(news[0] if news else f"{who} → {line.action} in turn {line.turn} was not taken")
+    return tuple(out)
 
 
 def _parted(original: GeoModel, branch: GeoModel, start: int) -> int | None:

@@ -33,6 +33,7 @@ __all__ = [
 SAVE_FORMAT = 1
 MAGIC = "silicon-shield save"
 MAX_SAVE_BYTES = 64 * 1024 * 1024
+NOT_A_SAVE = "not a Silicon Shield save"
 
 
 class SaveError(GameError):
@@ -197,7 +198,7 @@ def parse_save(data: bytes, path: Path | None = None) -> SaveFile:
         # A number out of range (1e999) or nesting too deep for the parser.
         raise SaveError(path, "not a readable save: the file is damaged") from None
     if not isinstance(content, dict) or content.get("magic") != MAGIC:
-        raise SaveError(path, "not a Silicon Shield save")
+        raise SaveError(path, NOT_A_SAVE)
     version = content.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise SaveError(path, "the save has no valid format_version")

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from game.atomic import write_atomic
 from game.errors import GameError
-from game.saves._format import SaveError, SaveFile, SaveSummary, encode_save, parse_save
+from game.saves._format import (
+    NOT_A_SAVE,
+    SaveError,
+    SaveFile,
+    SaveSummary,
+    encode_save,
+    parse_save,
+)
 from game.sim import GeoModel
 
 __all__ = [
@@ -109,7 +116,10 @@ def list_saves(folder: str | Path = DEFAULT_FOLDER) -> list[SaveListing]:
         try:
             found.append(SaveListing(path, read_save(path).summary))
         except SaveError as exc:
-            found.append(SaveListing(path, None, str(exc).removeprefix(f"{path}: ")))
+            problem = str(exc).removeprefix(f"{path}: ")
+            if problem == NOT_A_SAVE:
+                continue  # some other JSON file (a run's --json output, say): not ours to list
+            found.append(SaveListing(path, None, problem))
     found.sort(
         key=lambda s: (s.summary.written if s.summary else "", s.path.stat().st_mtime_ns),
         reverse=True,
@@ -118,8 +128,8 @@ def list_saves(folder: str | Path = DEFAULT_FOLDER) -> list[SaveListing]:
 
 
 class Autosaver:
-    """Writes `autosave-<start>-t<turn>.json` in a folder after each turn, keeping the
-    newest few autosaves there (older ones are removed)."""
+    """Writes `autosave-<start>-t<turn>.json` in a folder after each turn, keeping this
+    game's newest few autosaves (its older ones are removed; other games' are kept)."""
 
     def __init__(self, folder: str | Path = DEFAULT_FOLDER, keep: int = AUTOSAVE_KEEP):
         self.folder = Path(folder)
@@ -137,7 +147,11 @@ class Autosaver:
             SaveError: when the folder cannot be created or written.
         """
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)  # only the last folder: a typo is no new tree
+        except FileNotFoundError:
+            raise SaveError(
+                self.folder, f"the folder {str(self.folder.parent)!r} does not exist"
+            ) from None
         except OSError as exc:
             raise SaveError(self.folder, f"cannot create it: {exc.strerror or exc}") from None
         path = write_save(
@@ -147,8 +161,9 @@ class Autosaver:
         return path
 
     def _rotate(self) -> None:
+        """Keep this game's newest autosaves; other games' autosaves are left alone."""
         autosaves = sorted(
-            self.folder.glob(f"{AUTOSAVE_PREFIX}*.json"),
+            self.folder.glob(f"{AUTOSAVE_PREFIX}{self.started}-*.json"),
             key=lambda p: (p.stat().st_mtime_ns, p.name),
             reverse=True,
         )

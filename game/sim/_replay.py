@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from game.ruleset import DecisionLine, ScenarioSpec
 from game.sim._decisions import Decision, decisions_by_turn
-from game.sim._record import GameRecord, RecordError
+from game.sim._record import DecisionRecord, GameRecord, RecordError
 
 if TYPE_CHECKING:
     from game.sim._model import GeoModel
@@ -76,13 +76,21 @@ def follow_record(model: GeoModel, record: GameRecord, until: int) -> None:
     for line in script:
         if line.nation is not None and line.nation not in model.nations:
             raise RecordError(f"the record's script names the nation {line.nation!r}")
+        if line.action is not None and line.action not in model.ruleset.actions:
+            raise RecordError(
+                f"the record's script takes the action {line.action!r}, which these rules lack"
+            )
+        for name in line.invest or {}:
+            if name not in model.ruleset.investment_lines:
+                raise RecordError(
+                    f"the record's script invests in {name!r}, a line these rules lack"
+                )
         if line.event is not None and line.event not in model.ruleset.events:
             raise RecordError(f"the record's script injects {line.event!r}, which these rules lack")
     scripted, injected = decisions_by_turn([line for line in script if line.turn > until])
     sources: dict[int, dict[str, str]] = {}
     for d in record.decisions:
-        if d.nation not in model.nations:
-            raise RecordError(f"the record's decision in turn {d.turn} names {d.nation!r}")
+        _check_decision(model, d)
         if d.turn > until:
             continue
         if d.by == "bot":
@@ -101,3 +109,19 @@ def follow_record(model: GeoModel, record: GameRecord, until: int) -> None:
     model.scripted, model.sources, model.injected = scripted, sources, injected
     model._check_bots = record.ruleset_hash == model.ruleset.hash
     model.undo_log = list(record.undos)
+
+
+def _check_decision(model: GeoModel, d: DecisionRecord) -> None:
+    """A recorded decision must name what these rules have (other rules may lack it)."""
+    where = f"the record's decision of turn {d.turn}"
+    rules = model.ruleset
+    if d.nation not in model.nations:
+        raise RecordError(f"{where} names the nation {d.nation!r}, which these rules lack")
+    for line in d.invest or {}:
+        if line not in rules.investment_lines:
+            raise RecordError(f"{where} invests in {line!r}, a line these rules lack")
+    for action, target in d.actions:
+        if action not in rules.actions:
+            raise RecordError(f"{where} takes the action {action!r}, which these rules lack")
+        if target is not None and target not in model.nations:
+            raise RecordError(f"{where} targets {target!r}, a nation these rules lack")

@@ -550,3 +550,27 @@ def test_a_huge_integer_literal_is_refused():
     """An integer literal too large for a float is an ExprError, not an OverflowError."""
     with pytest.raises(ExprError, match="too large"):
         compile_expression("1" + "0" * 400 + " + 1", make_ns())
+
+
+@pytest.mark.parametrize(
+    ("source", "hint", "col"),
+    [
+        ("self.capacity > 0 && true", "use 'and'", 18),
+        ("self.capacity > 0 || true", "use 'or'", 18),
+        ("self.capacity === 1", "use '=='", 14),
+        ("self.capacity =< 1", "use '<='", 14),
+        ("!true", "use 'not'", 0),
+    ],
+)
+def test_operators_of_other_languages_get_a_hint(source: str, hint: str, col: int) -> None:
+    """&&, ||, ===, =< and ! are explained with what to write instead, at their column."""
+    with pytest.raises(ExprError) as caught:
+        compile_expression(source, make_ns(), NATION)
+    assert caught.value.message.startswith(hint)
+    assert caught.value.col == col
+
+
+def test_operators_inside_quotes_are_text() -> None:
+    """'&&' inside a quoted string is not taken for an operator."""
+    with pytest.raises(ExprError, match="syntax error"):
+        compile_expression("self.name == 'a && b' and", make_ns(), NATION)

@@ -131,9 +131,17 @@ def test_reading_a_damaged_save_changes_nothing_on_disk(damaged: tuple[Path, str
     with pytest.raises(SaveError):
         read_save(path)
     listed = {s.path: s for s in list_saves(path.parent)}
-    assert listed[path].summary is None
-    assert listed[path].problem
+    if path in listed:  # other JSON files (not saves at all) are not listed
+        assert listed[path].summary is None
+        assert listed[path].problem
     assert snapshot(path.parent) == before
+
+
+def test_json_that_is_not_a_save_is_not_listed(tmp_path: Path, small_save: Path) -> None:
+    """A run's --json output beside the saves is not shown as a damaged save."""
+    (tmp_path / "summary.json").write_text('{"scenario": "seminar"}', encoding="utf-8")
+    listed = [s.path.name for s in list_saves(tmp_path)]
+    assert "summary.json" not in listed
 
 
 def test_the_checksum_alone_catches_a_tampered_value(small_save: Path) -> None:

@@ -71,10 +71,30 @@ def test_autosaver_writes_after_each_turn_and_keeps_the_last_few(
 
 def test_autosaver_makes_its_folder(tmp_path: Path, ruleset: Ruleset) -> None:
     """The autosave folder is made when the first autosave is written."""
-    path = Autosaver(tmp_path / "a" / "saves").save(GeoModel(seed=4, rules=ruleset, turns=2))
-    assert path.parent == tmp_path / "a" / "saves"
+    path = Autosaver(tmp_path / "saves").save(GeoModel(seed=4, rules=ruleset, turns=2))
+    assert path.parent == tmp_path / "saves"
     assert path.name.startswith("autosave-")
     assert path.name.endswith("-t000.json")
+
+
+def test_autosaver_makes_no_tree_of_folders(tmp_path: Path, ruleset: Ruleset) -> None:
+    """A mistyped autosave folder whose parent is missing is refused, not created."""
+    with pytest.raises(SaveError, match="does not exist"):
+        Autosaver(tmp_path / "typo" / "saves").save(GeoModel(seed=4, rules=ruleset, turns=2))
+    assert not (tmp_path / "typo").exists()
+
+
+def test_autosaves_of_another_game_are_kept(tmp_path: Path, ruleset: Ruleset) -> None:
+    """Rotation keeps each game's newest autosaves and never removes another game's."""
+    first = Autosaver(tmp_path, keep=2)
+    model = GeoModel(seed=4, rules=ruleset, turns=3)
+    kept = first.save(model)
+    second = Autosaver(tmp_path, keep=2)
+    for _ in range(3):
+        model.step()
+        second.save(model)
+    assert kept.exists()
+    assert len(list(tmp_path.glob(f"autosave-{second.started}-*.json"))) == 2
 
 
 @pytest.fixture
