@@ -18,6 +18,8 @@ def _play(args: argparse.Namespace) -> int:
         )
     if args.screenshots is not None and args.screenshots.exists() and not args.screenshots.is_dir():
         raise ParameterError("--screenshots", f"--screenshots {args.screenshots}: not a folder")
+    if args.load is None:
+        _check_setup(args.scenario, args.seats)
     if args.autoplay is None and not _has_display():
         raise GameError(
             "there is no display to open the game's window on; play headless with "
@@ -42,6 +44,24 @@ def _play(args: argparse.Namespace) -> int:
     if args.screenshots is not None and args.autoplay is not None:
         print(f"screenshots in {args.screenshots}/", file=sys.stderr)
     return code
+
+
+def _check_setup(scenario: str | None, seats: dict[str, str]) -> None:
+    """Refuse a scenario or seat the bundled rules do not have, before a window opens.
+
+    Raises:
+        ParameterError: naming the unknown scenario or nation and the known ones.
+    """
+    from game.ruleset import DEFAULT_RULES, load_ruleset
+
+    ruleset = load_ruleset(DEFAULT_RULES)
+    if scenario is not None and scenario not in ruleset.scenarios:
+        known = ", ".join(ruleset.scenarios)
+        raise ParameterError("--scenario", f"--scenario {scenario}: no such scenario ({known})")
+    unknown = [n for n in seats if n not in ruleset.nations]
+    if unknown:
+        known = ", ".join(ruleset.nations)
+        raise ParameterError("--seats", f"--seats: no nation {unknown[0]!r} (nations: {known})")
 
 
 def _has_display() -> bool:

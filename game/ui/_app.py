@@ -183,9 +183,11 @@ class App:
             self.toggle_facilitator()
             return
         self.manager.process_events(event)
-        if self.overlay is not None and self.overlay.process_event(event):
-            return
-        if self.screen is not None:
+        if self.overlay is not None:
+            # An overlay is modal: a click in the facilitator's menu must not also lift the
+            # hand-off curtain under it, nor Enter there confirm a team's decision.
+            self.overlay.process_event(event)
+        elif self.screen is not None:
             self.screen.process_event(event)
 
     def toggle_facilitator(self) -> None:

@@ -77,6 +77,7 @@ class DecideScreen(Screen):
     # Layout ------------------------------------------------------------------------
     def build(self) -> None:
         self.widgets = {}
+        reviewing, self.confirm = self.confirm is not None, None
         session = self.app.require_session()
         model = session.model
         nation = model.nations[self.nation]
@@ -126,22 +127,29 @@ class DecideScreen(Screen):
         self.widgets["problem"] = self.label(
             self.problem, pygame.Rect(2 * u, bottom, look.width - 20 * u, 2 * u), "@muted"
         )
+        if reviewing:  # rebuilt under an open summary (the facilitator's menu closed): reopen it
+            self.review()
 
     def _build_actions(self, model: Any) -> None:
         x = 31
-        self.label("Moves this quarter", self.rect(x, 6, 30, 1.8), "@heading")
+        # The column is as wide as the window leaves (31 units at 16:9), not a fixed 41.
+        room = self.look.width / self.unit - x - 2
+        wide = min(18.0, room / 2)  # an action's button; its target or reason beside it
+        self.label("Moves this quarter", self.rect(x, 6, room, 1.8), "@heading")
         y = 8.0
         for proposal in model.pending_proposals(self.nation):
             source = model.nations[proposal.source].name
             doc = model.ruleset.actions[proposal.action].spec.doc
             self.button(
-                f"{source} proposes: {pretty(proposal.action)}", self.rect(x, y, 30, 1.8), tip=doc
+                f"{source} proposes: {pretty(proposal.action)}",
+                self.rect(x, y, room - 11, 1.8),
+                tip=doc,
             ).disable()
             self.widgets[f"accept:{proposal.source}"] = self.button(
-                "Accept", self.rect(x + 30.5, y, 5, 1.8)
+                "Accept", self.rect(x + room - 10.5, y, 5, 1.8)
             )
             self.widgets[f"reject:{proposal.source}"] = self.button(
-                "Reject", self.rect(x + 36, y, 5, 1.8)
+                "Reject", self.rect(x + room - 5, y, 5, 1.8)
             )
             y += 2.3
         by_action: dict[str, list[ActionOption]] = {}
@@ -153,19 +161,25 @@ class DecideScreen(Screen):
             open_ = [o for o in options if o.available]
             doc = options[0].doc
             label = ("✓ " if action in self.chosen else "") + pretty(action)
-            button = self.button(label, self.rect(x, y, 18, 1.8), tip=doc)
+            button = self.button(label, self.rect(x, y, wide, 1.8), tip=doc)
             self.widgets[f"action:{action}"] = button
             if not open_:
                 button.disable()
                 reason = options[0].reason.replace("its requirement is not met", "needs")
-                reason = self.app.text.wrap(reason, self.look.text("small"), 22 * self.unit)[0]
-                self.label(reason, self.rect(x + 18.5, y, 22, 1.8), "@muted")
+                aside = room - wide - 0.5
+                reason = self.app.text.wrap(
+                    reason, self.look.text("small"), int(aside * self.unit)
+                )[0]
+                self.label(reason, self.rect(x + wide + 0.5, y, aside, 1.8), "@muted")
             elif open_[0].target is not None:
                 targets = [model.nations[o.target].name for o in open_ if o.target]
                 current = self.chosen.get(action)
                 start = model.nations[current].name if current else targets[0]
                 self.widgets[f"target:{action}"] = UIDropDownMenu(
-                    targets, start, self.rect(x + 18.5, y, 12, 1.8), manager=self.manager
+                    targets,
+                    start,
+                    self.rect(x + wide + 0.5, y, min(12.0, room - wide - 0.5), 1.8),
+                    manager=self.manager,
                 )
             y += 2.3
 
@@ -283,7 +297,6 @@ class DecideScreen(Screen):
             text,
             manager=self.manager,
             window_title="Confirm your decision",
-            action_long_desc=text,
             action_short_name="Confirm",
             blocking=True,
         )

@@ -1,4 +1,9 @@
-"""The world after a quarter, the charts, and the debrief (placeholder layout)."""
+"""The world after a quarter: the map, the gauges and the scores (and, re-exported here,
+the charts and the debrief screens that `App` and other screens open).
+
+The world screen draws its map, legend and gauges once into a surface of the window's
+size and, each frame, blits it and draws only the hovered nation's outline and panel.
+"""
 
 from __future__ import annotations
 
@@ -7,67 +12,397 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
-from game.ui._screen import Screen
+from game.sim import GeoModel
+from game.ui._charts import score_history
+from game.ui._map import MapView, map_state, tension_colour
+from game.ui._screen import Screen, Text
+from game.ui._screens_charts import ChartsScreen
+from game.ui._screens_debrief import DebriefScreen
+from game.ui._theme import Colour, Look
 
 if TYPE_CHECKING:
-    pass
+    from game.ui._app import App
 
-__all__ = ["ChartsScreen", "DebriefScreen", "WorldScreen"]
+__all__ = ["ChartsScreen", "DebriefScreen", "WorldScreen", "nation_facts"]
+
+# Nation attributes the hover panel shows, with their names for the room.
+FACTS = (
+    ("defense", "Defence"),
+    ("talent", "Talent"),
+    ("resilience", "Resilience"),
+    ("network_security", "Network security"),
+    ("ai_capability", "AI capability"),
+    ("quantum_capability", "Quantum capability"),
+    ("tariffs_faced", "Tariffs it faces"),
+)
+
+
+def advanced_shares(model: GeoModel) -> dict[str, float]:
+    """Each nation's share of the advanced capacity of the firms based in it."""
+    by_home: dict[str, float] = {}
+    for firm in model.firms.values():
+        home = getattr(firm, "home", None)
+        if home is not None:
+            by_home[home.id] = by_home.get(home.id, 0.0) + getattr(firm, "adv_capacity", 0.0)
+    total = sum(by_home.values())
+    return {n: (by_home.get(n, 0.0) / total if total else 0.0) for n in model.nations}
+
+
+def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[tuple[str, str]]:
+    """What the hover panel says of a nation: (what, value) lines, its name first."""
+    agent = model.nations[nation]
+    scores = model.scores()
+    rank = sorted(scores, key=scores.__getitem__, reverse=True).index(nation) + 1
+    gdp = model.metric_values.get(f"{nation.lower()}_gdp_index")
+    if gdp is None and getattr(agent, "gdp0", 0):
+        gdp = agent.gdp / agent.gdp0 * 100
+    firms = sorted(
+        (f for f in model.firms.values() if getattr(f, "home", None) is agent),
+        key=lambda f: getattr(f, "adv_capacity", 0.0),
+        reverse=True,
+    )
+    lines = [
+        (agent.name, f"team {team}" if team else "bot"),
+        ("Score", f"{scores.get(nation, 0.0):.1f} (#{rank})"),
+    ]
+    if gdp is not None:
+        lines.append(("GDP (2025 = 100)", f"{gdp:.1f}"))
+    lines.append(("Advanced chips", f"{advanced_shares(model)[nation]:.0%} of world"))
+    lines.append(("Clean Network", "member" if getattr(agent, "clean_network", 0) > 0 else "no"))
+    if getattr(agent, "export_restricted", 0) > 0:
+        lines.append(("Export controls", "restricted"))
+    for attr, label in FACTS:
+        value = getattr(agent, attr, None)
+        if isinstance(value, int | float):
+            spec = model.ruleset.attributes.get("nation", {}).get(attr)
+            unit_share = spec is not None and spec.min == 0 and spec.max == 1
+            lines.append((label, f"{value:.0%}" if unit_share else f"{value:.1f}"))
+    if firms:
+        lines.append(("Firms", ", ".join(f.name for f in firms[:3])))
+    return lines
 
 
 class WorldScreen(Screen):
-    """The world at a glance after a quarter."""
+    """The world at a glance after a quarter: the map, gauges and scores."""
 
     name = "world"
 
+    def __init__(self, app: App):
+        super().__init__(app)
+        self.view = MapView()
+        self.hovered: str | None = "TW" if app.options.autoplay is not None else None
+        self.base: pygame.Surface | None = None
+        self.map_rect = pygame.Rect(0, 0, 1, 1)
+
     def build(self) -> None:
         look, u = self.look, self.unit
-        model = self.app.require_session().model
+        session = self.app.require_session()
+        model = session.model
         self.label(f"The world, {model.date}", self.rect(2, 1, 40, 2.6), "@title")
+        self.label(
+            f"Quarter {model.turn} of {model.turns} · point at a nation for its numbers",
+            self.rect(2, 3.8, 50, 1.4),
+            "@muted",
+        )
+        bottom = look.height - 3 * u
+        self.charts_button = self.button(
+            "Charts (C)",
+            pygame.Rect(look.width - 31 * u, bottom, 14 * u, 2 * u),
+            tip="Key metrics over time",
+        )
         self.next_button = self.button(
             "Next quarter (Enter)",
-            pygame.Rect(look.width - 16 * u, look.height - 3 * u, 14 * u, 2 * u),
+            pygame.Rect(look.width - 16 * u, bottom, 14 * u, 2 * u),
             "@primary",
         )
+        width = look.width - 4 * u
+        height = min(round(width * self.view.data.aspect), round(look.height * 0.45))
+        self.map_rect = pygame.Rect(2 * u, round(5.2 * u), width, height)
+        self.base = None  # drawn on the first frame, for this size
 
+    # Events ------------------------------------------------------------------------
     def process_event(self, event: pygame.event.Event) -> bool:
-        if (
-            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.next_button
-        ) or (event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN):
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element is self.next_button:
+                self.app.next_step()
+                return True
+            if event.ui_element is self.charts_button:
+                self.open_charts()
+                return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.app.next_step()
             return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_c:
+            self.open_charts()
+            return True
+        if event.type == pygame.MOUSEMOTION:
+            self.hovered = self.view.hit(event.pos, self.map_rect, slop=self.unit * 0.6)
         return False
 
+    def open_charts(self) -> None:
+        """Show the charts; their Back returns here."""
+        self.app.show(ChartsScreen(self.app, back=self))
+
     def autoplay(self) -> None:
+        if "charts" not in self.app.shown:
+            self.open_charts()
+            return
         self.app.next_step()
 
+    # Drawing -----------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.base is None or self.base.get_size() != surface.get_size():
+            self.base = self._draw_base(surface.get_size())
+        surface.blit(self.base, (0, 0))
+        if self.hovered is not None:
+            self.view.outline(
+                surface,
+                self.map_rect,
+                self.hovered,
+                self.look.colour("text"),
+                max(2, self.unit // 6),
+            )
+            self._draw_panel(surface)
 
-class ChartsScreen(Screen):
-    """Key metrics over time."""
+    def panel_lines(self) -> list[tuple[str, str]]:
+        """The hover panel's lines for the nation under the mouse (none at sea)."""
+        if self.hovered is None:
+            return []
+        session = self.app.require_session()
+        team = session.teams.get(self.hovered)
+        return nation_facts(session.model, self.hovered, team.name if team else None)
 
-    name = "charts"
+    def _draw_panel(self, surface: pygame.Surface) -> None:
+        """The hovered nation's numbers in two columns, just below the map (which stays in
+        view, the nation outlined), under its label point as far as the window allows."""
+        look, u, text = self.look, self.unit, self.app.text
+        lines = self.panel_lines()
+        size, big = look.text("body"), look.text("heading")
+        font, bold = text.font(size), text.font(big, True)
+        facts = [line for line in lines[1:] if line[0] != "Firms"]
+        firms = [line for line in lines[1:] if line[0] == "Firms"]
+        half = (len(facts) + 1) // 2
+        columns = [facts[:half], facts[half:]]
+        keys = [max((font.size(k)[0] for k, _ in col), default=0) for col in columns]
+        strong = text.font(size, True)
+        values = [max((strong.size(v)[0] for _, v in col), default=0) for col in columns]
+        width = sum(keys) + sum(values) + 6 * u
+        if firms:
+            width = max(width, font.size(firms[0][0])[0] + strong.size(firms[0][1])[0] + 3 * u)
+        width = max(width, bold.size(lines[0][0])[0] + font.size(lines[0][1])[0] + 3 * u)
+        row = font.get_linesize()
+        height = bold.get_linesize() + row * (half + len(firms)) + u
+        x, _ = self.view.label_point(self.hovered or "", self.map_rect)
+        box = pygame.Rect(0, self.map_rect.bottom + u // 3, width, height)
+        box.centerx = x
+        box.clamp_ip(pygame.Rect(u, 0, look.width - 2 * u, look.height - round(3.4 * u)))
+        pygame.draw.rect(surface, look.colour("panel"), box, border_radius=u // 3)
+        colour = look.nation(self.hovered or "")
+        pygame.draw.rect(surface, colour, box, max(2, u // 8), border_radius=u // 3)
+        name, who = lines[0]
+        top = text.draw(surface, name, (box.x + u, box.y + u // 3), big, colour, True)
+        muted, ink = look.colour("muted"), look.colour("text")
+        text.draw(surface, who, (box.right - u, top.centery), size, muted, anchor="midright")
+        left = box.x + u
+        for col, key_w, value_w in zip(columns, keys, values, strict=True):
+            y = top.bottom + u // 4
+            for key, value in col:
+                text.draw(surface, key, (left, y), size, muted)
+                text.draw(surface, value, (left + key_w + u, y), size, ink, True)
+                y += row
+            left += key_w + value_w + 3 * u
+        for key, value in firms:
+            y = top.bottom + u // 4 + row * half
+            shown = text.draw(surface, key, (box.x + u, y), size, muted)
+            text.draw(surface, value, (shown.right + u, y), size, ink, True)
 
-
-class DebriefScreen(Screen):
-    """Scores, turning points and export, at the end."""
-
-    name = "debrief"
-
-    def build(self) -> None:
-        look, u = self.look, self.unit
-        self.label("Debrief", self.rect(2, 1, 40, 2.6), "@title")
-        self.quit_button = self.button(
-            "Quit", pygame.Rect(look.width - 16 * u, look.height - 3 * u, 14 * u, 2 * u), "@primary"
+    def _draw_base(self, size: tuple[int, int]) -> pygame.Surface:
+        """Everything but the hover: background, map, legend, gauges, scores."""
+        look, u, text = self.look, self.unit, self.app.text
+        base = pygame.Surface(size)
+        base.fill(look.colour("background"))
+        model = self.app.require_session().model
+        state = map_state(model)
+        base.blit(self.view.surface(self.map_rect, look, text, state), self.map_rect)
+        small = look.text("small")
+        y = self.map_rect.bottom + u // 3
+        x = self.map_rect.x
+        members = len(state.clean_network)
+        x = _legend(
+            base,
+            text,
+            (x, y),
+            small,
+            look.colour("link"),
+            True,
+            f"Clean Network ({members} members)",
+            u,
         )
+        t7 = "T7 alliance" if state.t7 else "T7 alliance (not formed yet)"
+        x = _legend(
+            base, text, (x + 2 * u, y), small, look.colour("text"), bool(not state.t7), t7, u
+        )
+        calm = tension_colour(look, 0.0)
+        hot = tension_colour(look, 1.0)
+        x = text.draw(base, "Strait:", (x + 2 * u, y), small, look.colour("muted")).right
+        x = text.draw(base, " calm", (x, y), small, calm, True).right
+        text.draw(base, " → tense", (x, y), small, hot, True)
+        top = y + round(small * 1.6) + u // 2
+        bottom = look.height - round(3.6 * u)
+        half = look.width // 2
+        self._draw_glance(base, model, pygame.Rect(2 * u, top, half - 3 * u, bottom - top))
+        self._draw_scores(base, model, pygame.Rect(half + u, top, half - 3 * u, bottom - top))
+        return base
 
-    def process_event(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.quit_button:
-            self.app.quit()
-            return True
-        return False
+    def _draw_glance(self, base: pygame.Surface, model: GeoModel, area: pygame.Rect) -> None:
+        look, u, text = self.look, self.unit, self.app.text
+        size = look.text("body")
+        text.draw(base, "At a glance", area.topleft, size, look.colour("accent"), True)
+        row = (area.h - round(size * 1.5)) / 4
+        values = model.metric_values
+        gauges = (
+            ("Silicon shield", values.get("silicon_shield", 0.0), look.colour("good")),
+            (
+                "Strait tension",
+                values.get("strait_tension", 0.0),
+                tension_colour(look, values.get("strait_tension", 0.0)),
+            ),
+            ("US–Taiwan trust", values.get("us_tw_trust", 0.0), look.colour("link")),
+        )
+        label_w = text.font(size).size("US–Taiwan trust")[0] + u
+        for i, (label, value, colour) in enumerate(gauges):
+            y = round(area.y + size * 1.5 + i * row)
+            r = pygame.Rect(area.x, y, area.w, round(row))
+            text.draw(base, label, (r.x, r.centery), size, look.colour("text"), anchor="midleft")
+            bar = pygame.Rect(
+                r.x + label_w, r.centery - round(row * 0.3), r.w - label_w - 4 * u, round(row * 0.6)
+            )
+            _bar(base, bar, [(value, colour, "")], look, text)
+            text.draw(
+                base,
+                f"{value:.0%}",
+                (r.right, r.centery),
+                size,
+                look.colour("text"),
+                True,
+                "midright",
+            )
+        y = round(area.y + size * 1.5 + 3 * row)
+        r = pygame.Rect(area.x, y, area.w, round(row))
+        text.draw(
+            base, "Advanced chips", (r.x, r.centery), size, look.colour("text"), anchor="midleft"
+        )
+        shares = [
+            (values.get(f"{n.lower()}_advanced_share", 0.0), look.nation(n), n)
+            for n in ("TW", "US", "CN")
+        ]
+        rest = max(0.0, 1.0 - sum(s for s, _, _ in shares))
+        bar = pygame.Rect(
+            r.x + label_w, r.centery - round(row * 0.35), r.w - label_w, round(row * 0.7)
+        )
+        _bar(base, bar, [*shares, (rest, look.colour("land_other"), "other")], look, text)
 
-    def autoplay(self) -> None:
-        if "facilitator" not in self.app.shown:
-            self.app.toggle_facilitator()
-            return
-        self.app.quit()
+    def _draw_scores(self, base: pygame.Surface, model: GeoModel, area: pygame.Rect) -> None:
+        look, u, text = self.look, self.unit, self.app.text
+        size = look.text("body")
+        text.draw(base, "Scores", area.topleft, size, look.colour("accent"), True)
+        history = score_history(model)
+        scores = {n: (v[-1] if v else 0.0) for n, v in history.items()}
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        best = max([abs(s) for s in scores.values()] + [1e-9])
+        row = (area.h - round(size * 1.5)) / max(1, len(ranked))
+        font = text.font(size)
+        label_w = max(font.size(model.nations[n].name)[0] for n in ranked) + u
+        value_w = font.size("000.0  +00.0")[0]
+        for i, nation in enumerate(ranked):
+            y = round(area.y + size * 1.5 + i * row)
+            r = pygame.Rect(area.x, y, area.w, round(row))
+            colour = look.nation(nation)
+            text.draw(
+                base,
+                model.nations[nation].name,
+                (r.x, r.centery),
+                size,
+                look.colour("text"),
+                anchor="midleft",
+            )
+            bar = pygame.Rect(
+                r.x + label_w,
+                r.centery - round(row * 0.28),
+                r.w - label_w - value_w - u,
+                round(row * 0.56),
+            )
+            bar.w = max(2, round(bar.w * max(0.0, scores[nation]) / best))
+            pygame.draw.rect(base, colour, bar, border_radius=max(1, u // 8))
+            series = history[nation]
+            change = series[-1] - series[-2] if len(series) > 1 else 0.0
+            shown = text.draw(
+                base,
+                f"{scores[nation]:.1f}",
+                (r.right - font.size("  +00.0")[0], r.centery),
+                size,
+                look.colour("text"),
+                True,
+                "midright",
+            )
+            tone = look.colour("good") if change >= 0 else look.colour("bad")
+            text.draw(
+                base,
+                f"  {change:+.1f}",
+                (shown.right, r.centery),
+                look.text("small"),
+                tone,
+                anchor="midleft",
+            )
+
+
+def _bar(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    parts: list[tuple[float, Colour, str]],
+    look: Look,
+    text: Text,
+) -> None:
+    """A horizontal bar on a track: one part (a gauge), or several stacked (shares), each
+    labelled inside when its label fits."""
+    radius = max(1, rect.h // 4)
+    pygame.draw.rect(surface, look.colour("panel_edge"), rect, border_radius=radius)
+    x = rect.x
+    size = look.text("small")
+    font = text.font(size, True)
+    for value, colour, label in parts:
+        width = round(rect.w * max(0.0, min(1.0, value)))
+        if width <= 0:
+            continue
+        part = pygame.Rect(x, rect.y, min(width, rect.right - x), rect.h)
+        pygame.draw.rect(surface, colour, part, border_radius=radius)
+        if label:
+            for words in (f"{label} {value:.0%}", label):
+                if font.size(words)[0] + size // 2 <= part.w:
+                    text.draw(
+                        surface, words, part.center, size, look.colour("background"), True, "center"
+                    )
+                    break
+        x += width
+
+
+def _legend(
+    surface: pygame.Surface,
+    text: Text,
+    pos: tuple[int, int],
+    size: int,
+    colour: Colour,
+    dashed: bool,
+    label: str,
+    u: int,
+) -> int:
+    """A line sample and its label; returns the x where the next item may start."""
+    x, y = pos
+    mid = y + size * 0.7
+    width = max(2, u // 6)
+    if dashed:
+        for i in range(0, 2 * u, u // 2):
+            pygame.draw.line(surface, colour, (x + i, mid), (x + i + u // 4, mid), width)
+    else:
+        pygame.draw.line(surface, colour, (x, mid), (x + 2 * u, mid), width)
+    return text.draw(surface, label, (x + 2 * u + u // 3, y), size, colour).right

@@ -1,0 +1,251 @@
+"""The map of the six actors drawn with pygame: nations in their colours, the Taiwan Strait
+coloured by its tension, and the Clean Network and T7 as lines between members.
+
+`MapView` keeps the drawn map per window rectangle and state (`MapState`), so a screen
+blits one cached surface each frame and draws only the hover outline on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from game.sim import GeoModel
+from game.ui._mapdata import MapData, load_map
+from game.ui._screen import Text
+from game.ui._theme import Colour, Look
+
+__all__ = ["MapState", "MapView", "map_state", "tension_colour"]
+
+# Where a label sits from its actor's label point, in units of its text size, and which
+# point of the text is placed there: the small actors of East Asia are labelled at sea.
+LABEL_PLACES: dict[str, tuple[str, float, float]] = {
+    "TW": ("midleft", 0.9, 0.5),
+    "KR": ("midright", -0.3, -1.1),
+    "JP": ("midleft", 0.4, 0.8),
+}
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the map shows of a game at one moment (hashable: it keys the cache)."""
+
+    names: tuple[tuple[str, str], ...]
+    tension: float
+    clean_network: tuple[str, ...]
+    t7: tuple[str, ...]
+
+
+def map_state(model: GeoModel) -> MapState:
+    """The map's view of `model`: names, strait tension, Clean Network members and the T7."""
+    nations = model.nations
+    t7 = ()
+    if getattr(model.world, "t7", 0) > 0:
+        t7 = tuple(n for n, a in nations.items() if "t7" in a.tags)
+    return MapState(
+        names=tuple((n, a.name) for n, a in nations.items()),
+        tension=round(float(model.metric_values.get("strait_tension", 0.0)), 3),
+        clean_network=tuple(n for n, a in nations.items() if getattr(a, "clean_network", 0) > 0),
+        t7=t7,
+    )
+
+
+def tension_colour(look: Look, tension: float) -> Colour:
+    """Calm blue at 0, the strait's yellow at 0.5, alarm orange-red at 1."""
+    calm, mid, hot = look.colour("link"), look.colour("strait"), look.colour("bad")
+    t = max(0.0, min(1.0, tension))
+    a, b, f = (calm, mid, t * 2) if t < 0.5 else (mid, hot, t * 2 - 1)
+    return tuple(round(x + (y - x) * f) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+
+class MapView:
+    """Draws the map into a rectangle and finds the actor under the mouse."""
+
+    def __init__(self, data: MapData | None = None):
+        self.data = data if data is not None else load_map()
+        self._cache: dict[tuple, pygame.Surface] = {}
+        self._fitted: dict[tuple, dict[str, list[list[tuple[int, int]]]]] = {}
+
+    def fitted(self, rect: pygame.Rect) -> dict[str, list[list[tuple[int, int]]]]:
+        """Each actor's polygons in pixels for `rect` (cached)."""
+        key = tuple(rect)
+        if key not in self._fitted:
+            self._fitted[key] = self.data.fit(rect)
+        return self._fitted[key]
+
+    def label_point(self, actor: str, rect: pygame.Rect) -> tuple[int, int]:
+        """An actor's label point in pixels."""
+        return self.data.fit_point(self.data.actors[actor].label, rect)
+
+    def hit(self, pos: tuple[int, int], rect: pygame.Rect, slop: float) -> str | None:
+        """The actor under `pos`, or None (at sea or outside the map)."""
+        if not rect.collidepoint(pos):
+            return None
+        return self.data.hit(pos, rect, slop=slop)
+
+    def surface(self, rect: pygame.Rect, look: Look, text: Text, state: MapState) -> pygame.Surface:
+        """The map drawn for `rect` and `state` (cached; the surface is `rect`'s size)."""
+        key = (tuple(rect), state, look.height)
+        if key not in self._cache:
+            self._cache.clear()  # one window size and one state at a time is all we show
+            self._cache[key] = self._draw(rect, look, text, state)
+        return self._cache[key]
+
+    def outline(
+        self, surface: pygame.Surface, rect: pygame.Rect, actor: str, colour: Colour, width: int
+    ) -> None:
+        """Outline an actor (the hovered one) on the window."""
+        for polygon in self.fitted(rect).get(actor, []):
+            if len(polygon) >= 3:
+                pygame.draw.polygon(surface, colour, polygon, width)
+
+    # Drawing -----------------------------------------------------------------------
+    def _draw(self, rect: pygame.Rect, look: Look, text: Text, state: MapState) -> pygame.Surface:
+        local = pygame.Rect(0, 0, rect.w, rect.h)
+        out = pygame.Surface(local.size)
+        sea = look.colour("sea")
+        out.fill(sea)
+        data = self.data
+        frame = data.frame(local)
+        faint = look.colour("panel_edge")
+        for x in data.breaks:
+            top, bottom = frame.to_screen((x, 0)), frame.to_screen((x, data.aspect))
+            pygame.draw.line(out, faint, top, bottom, max(1, look.unit // 12))
+        edge = look.colour("background")
+        for actor, polygons in data.fit(local).items():
+            colour = look.nation(actor)
+            for polygon in polygons:
+                if len(polygon) >= 3:
+                    pygame.draw.polygon(out, colour, polygon)
+                    pygame.draw.polygon(out, edge, polygon, 1)
+        for holes in data.fit_holes(local).values():
+            for hole in holes:
+                if len(hole) >= 3:
+                    pygame.draw.polygon(out, sea, hole)
+        self._draw_strait(out, local, look, text, state.tension)
+        self._draw_links(out, local, look, state)
+        names = dict(state.names)
+        size = look.text("body")
+        for actor in data.actors:
+            self._draw_label(out, local, text, actor, names.get(actor, actor), size, look)
+        return out
+
+    def _draw_strait(
+        self, out: pygame.Surface, local: pygame.Rect, look: Look, text: Text, tension: float
+    ) -> None:
+        data, colour = self.data, tension_colour(look, tension)
+        polygon = [data.fit_point(p, local) for p in data.strait.polygon]
+        if len(polygon) >= 3:
+            pygame.draw.polygon(out, colour, polygon)
+        line = [data.fit_point(p, local) for p in data.strait.line]
+        if len(line) >= 2:
+            pygame.draw.lines(out, colour, False, line, max(3, look.unit // 4))
+        x, y = data.fit_point(data.strait.label, local)
+        size = look.text("small")
+        label = f"Taiwan Strait · tension {tension:.0%}"
+        where = (x - size, y + size * 2)
+        _halo(out, text, label, where, size, colour, look.colour("background"), "midright")
+
+    def _draw_links(
+        self, out: pygame.Surface, local: pygame.Rect, look: Look, state: MapState
+    ) -> None:
+        """Clean Network members joined to the first of them (dashed), the T7 (solid)."""
+        width = max(2, look.unit // 6)
+        groups = (
+            (state.clean_network, look.colour("link"), True, -0.35),
+            (state.t7, look.colour("text"), False, 0.35),
+        )
+        for members, colour, dashed, bend in groups:
+            if len(members) < 2:
+                continue
+            hub = "US" if "US" in members else members[0]
+            start = self.label_point(hub, local)
+            for member in members:
+                if member != hub:
+                    end = self.label_point(member, local)
+                    _arc(out, colour, start, end, bend, width, dashed)
+            pygame.draw.circle(out, colour, start, width * 3, width)
+
+    def _draw_label(
+        self,
+        out: pygame.Surface,
+        local: pygame.Rect,
+        text: Text,
+        actor: str,
+        name: str,
+        size: int,
+        look: Look,
+    ) -> None:
+        x, y = self.label_point(actor, local)
+        anchor, dx, dy = LABEL_PLACES.get(actor, ("center", 0.0, 0.0))
+        where = (round(x + dx * size), round(y + dy * size))
+        image = text.font(size, True).render(name, True, look.colour("text"))
+        box = image.get_rect(**{anchor: where})
+        box.clamp_ip(local)  # the US and the EU sit at the strip's ends
+        _halo(
+            out,
+            text,
+            name,
+            box.center,
+            size,
+            look.colour("text"),
+            look.colour("background"),
+            "center",
+        )
+
+
+def _halo(
+    out: pygame.Surface,
+    text: Text,
+    label: str,
+    where: tuple[int, int],
+    size: int,
+    colour: Colour,
+    halo: Colour,
+    anchor: str,
+) -> None:
+    """Text with a dark rim, readable over any land colour or the sea."""
+    rim = max(1, size // 12)
+    for dx, dy in (
+        (-rim, 0),
+        (rim, 0),
+        (0, -rim),
+        (0, rim),
+        (-rim, -rim),
+        (rim, rim),
+        (-rim, rim),
+        (rim, -rim),
+    ):
+        text.draw(out, label, (where[0] + dx, where[1] + dy), size, halo, True, anchor)
+    text.draw(out, label, where, size, colour, True, anchor)
+
+
+def _arc(
+    out: pygame.Surface,
+    colour: Colour,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    bend: float,
+    width: int,
+    dashed: bool,
+) -> None:
+    """A curved line from start to end; `bend` lifts its middle (a share of its length)."""
+    (x0, y0), (x1, y1) = start, end
+    length = max(1.0, ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 + bend * length * 0.25
+    steps = max(8, int(length // 8))
+    points = []
+    for i in range(steps + 1):
+        t = i / steps
+        points.append(
+            (
+                (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t * t * x1,
+                (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t * t * y1,
+            )
+        )
+    if not dashed:
+        pygame.draw.lines(out, colour, False, points, width)
+        return
+    for i in range(0, len(points) - 1, 2):
+        pygame.draw.line(out, colour, points[i], points[i + 1], width)

@@ -1,0 +1,130 @@
+"""The facilitator's menu (F1) over every screen: open and close, inject, undo, save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.ui import Session
+from game.ui._facilitator import FacilitatorMenu
+from game.ui._screens_setup import HandoffScreen
+from game.ui._screens_turn import NewsScreen
+from game.ui._screens_world import DebriefScreen
+
+from .driver import Player, show_screen
+
+TEAMS = {"US": "Washington", "TW": "Taipei"}
+
+
+def menu_button(menu: FacilitatorMenu, action: str):
+    """The menu's button for `action` ('inject', 'undo', 'save', 'end', 'close')."""
+    return next(b for b, a in menu.buttons.items() if a == action)
+
+
+def open_menu(player: Player) -> FacilitatorMenu:
+    """Press F1 and return the menu it opened."""
+    player.press(pygame.K_F1)
+    menu = player.app.overlay
+    assert isinstance(menu, FacilitatorMenu)
+    return menu
+
+
+@pytest.mark.parametrize("kind", ["handoff", "decide", "news", "why", "world", "debrief"])
+def test_F1_opens_the_menu_and_F1_closes_it(player: Player, kind: str) -> None:
+    """On every screen of a game, F1 opens the facilitator's menu and F1 again closes it."""
+    show_screen(player, kind)
+    under = player.screen
+    open_menu(player)
+    player.press(pygame.K_F1)
+    assert player.app.overlay is None
+    assert player.screen is under
+
+
+def test_a_click_in_the_menu_does_not_lift_the_curtain(player: Player) -> None:
+    """Clicking in the menu over a hand-off leaves the curtain down."""
+    show_screen(player, "handoff")
+    menu = open_menu(player)
+    player.click(menu.event_menu)
+    player.click(menu.window.rect.center)
+    assert isinstance(player.screen, HandoffScreen)
+    assert player.app.overlay is menu
+
+
+def test_enter_in_the_menu_does_not_review_the_decision_under_it(player: Player) -> None:
+    """Enter while the menu is open over a decision neither reviews nor confirms it."""
+    show_screen(player, "decide")
+    open_menu(player)
+    player.press(pygame.K_RETURN)
+    player.press(pygame.K_RETURN)
+    assert player.app.session.decided == {}
+    assert player.screen.confirm is None
+
+
+def test_the_menu_works_over_a_decision_s_summary(player: Player, tmp_path: Path) -> None:
+    """With a team's summary open, the menu's buttons answer; closing it brings the summary back."""
+    show_screen(player, "decide")
+    player.press(pygame.K_RETURN)
+    menu = open_menu(player)
+    player.click(menu_button(menu, "save"))
+    assert list((tmp_path / "saves").glob("game-*.json"))
+    player.press(pygame.K_F1)
+    decide = player.screen
+    assert decide.confirm is not None
+    assert decide.confirm.alive()
+    player.press(pygame.K_RETURN)
+    assert "US" in player.app.session.decided
+
+
+def test_closing_the_menu_leaves_the_decision_screen_working(player: Player) -> None:
+    """After F1 twice over the summary, Esc closes the summary and → moves a slider again."""
+    show_screen(player, "decide")
+    player.press(pygame.K_RETURN)
+    player.press(pygame.K_F1)
+    player.press(pygame.K_F1)
+    player.press(pygame.K_ESCAPE)
+    before = player.screen.split["fabs"]
+    player.press(pygame.K_RIGHT)
+    assert player.screen.split["fabs"] == before + 5
+
+
+def test_an_event_injected_from_the_menu_fires_next_turn(player: Player) -> None:
+    """Cable cut chosen and injected from the menu happens in the coming quarter."""
+    player.start(Session.new("seminar", {}, seed=3))
+    assert isinstance(player.screen, NewsScreen)
+    menu = open_menu(player)
+    player.choose(menu.event_menu, "Cable cut")
+    player.click(menu_button(menu, "inject"))
+    player.press(pygame.K_F1)
+    player.press(pygame.K_RETURN)  # news → the world
+    player.press(pygame.K_RETURN)  # the world → the next quarter, played by the bots
+    session = player.app.session
+    assert session.model.turn == 2
+    assert ("cable_cut", "injected") in session.reports[-1].events
+
+
+def test_undo_takes_the_last_turn_back(player: Player) -> None:
+    """Undo in the menu after a quarter goes back to its start and the first team's curtain."""
+    player.start(Session.new("seminar", TEAMS, seed=3))
+    for _ in range(2):  # each team: lift the curtain, review, confirm
+        for _ in range(3):
+            player.press(pygame.K_RETURN)
+    session = player.app.session
+    assert session.model.turn == 1
+    menu = open_menu(player)
+    player.click(menu_button(menu, "undo"))
+    assert session.model.turn == 0
+    assert session.reports == []
+    assert isinstance(player.screen, HandoffScreen)
+    assert player.screen.nation == "US"
+    assert player.app.overlay is None
+
+
+def test_end_the_game_goes_to_the_debrief(player: Player) -> None:
+    """'End the game' in the menu shows the debrief."""
+    show_screen(player, "handoff")
+    menu = open_menu(player)
+    player.click(menu_button(menu, "end"))
+    assert isinstance(player.screen, DebriefScreen)
+    assert player.app.overlay is None

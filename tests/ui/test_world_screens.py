@@ -1,0 +1,178 @@
+"""The world, charts and debrief screens, headless, with real Pygame events
+(game/ui/_screens_world.py, _screens_debrief.py, _map.py, _charts.py, _export.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.ui._app import App, PlayOptions
+from game.ui._charts import score_history
+from game.ui._export import debrief_markdown, turning_points
+from game.ui._screens_world import ChartsScreen, DebriefScreen, WorldScreen
+from game.ui._session import Session
+
+SIZES = [(1280, 720), (3840, 2160)]
+
+
+@pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """An app at the smallest or largest size, three quarters into a seminar with one team."""
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    pygame.display.init()
+    pygame.font.init()
+    app = App(PlayOptions(size=request.param, saves=tmp_path / "saves"))
+    session = Session.new("seminar", {"TW": "Taipei"}, seed=1)
+    for _ in range(3):
+        session.resolve()
+    app.start(session)
+    yield app
+    pygame.quit()
+
+
+def run(app: App, frames: int = 3) -> None:
+    """Handle the queued events and draw a few frames, as the event loop does."""
+    for _ in range(frames):
+        for event in pygame.event.get():
+            app.handle(event)
+        app.frame(1 / 60)
+
+
+def press(app: App, key: int) -> None:
+    """Press and release a key."""
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
+    run(app)
+
+
+def click(app: App, pos: tuple[int, int]) -> None:
+    """Click the left mouse button at `pos`."""
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=pos, button=1, touch=False))
+        run(app, 1)
+    run(app)
+
+
+def widgets_inside(app: App) -> None:
+    """Every widget lies inside the window."""
+    window = app.window.get_rect()
+    for element in app.manager.get_root_container().elements:
+        assert window.contains(element.rect), f"{element} at {element.rect} is off-screen"
+
+
+@pytest.mark.parametrize("screen", [WorldScreen, ChartsScreen, DebriefScreen])
+def test_each_screen_draws_with_its_widgets_on_screen(app: App, screen: type) -> None:
+    """Each screen builds and draws at the smallest and largest sizes, no widget off-screen."""
+    app.show(screen(app))
+    run(app)
+    widgets_inside(app)
+    assert app.window.get_at((app.window.get_width() // 2, app.window.get_height() // 3))
+
+
+def test_hovering_taiwan_shows_its_numbers(app: App) -> None:
+    """Moving the mouse onto Taiwan's label point opens a panel that names Taiwan."""
+    world = WorldScreen(app)
+    app.show(world)
+    run(app)
+    point = world.view.label_point("TW", world.map_rect)
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEMOTION, pos=point, rel=(0, 0), buttons=(0, 0, 0))
+    )
+    run(app)
+    assert world.hovered == "TW"
+    name, who = world.panel_lines()[0]
+    assert (name, who) == ("Taiwan", "team Taipei")
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEMOTION, pos=(1, 1), rel=(0, 0), buttons=(0, 0, 0))
+    )
+    run(app)
+    assert world.hovered is None
+
+
+def test_c_opens_the_charts_and_escape_comes_back(app: App) -> None:
+    """C on the world opens the charts; Esc returns to the same world screen."""
+    world = WorldScreen(app)
+    app.show(world)
+    run(app)
+    press(app, pygame.K_c)
+    assert isinstance(app.screen, ChartsScreen)
+    press(app, pygame.K_ESCAPE)
+    assert app.screen is world
+
+
+def test_clicking_charts_opens_them(app: App) -> None:
+    """A mouse click on the Charts button opens the charts."""
+    world = WorldScreen(app)
+    app.show(world)
+    run(app)
+    click(app, world.charts_button.rect.center)
+    assert isinstance(app.screen, ChartsScreen)
+
+
+def test_enter_goes_on_to_the_next_quarter(app: App) -> None:
+    """Enter on the world goes on: the team's hand-off for the coming quarter."""
+    app.show(WorldScreen(app))
+    run(app)
+    press(app, pygame.K_RETURN)
+    assert app.screen is not None
+    assert app.screen.name == "handoff"
+
+
+def test_export_writes_markdown_and_charts(app: App) -> None:
+    """E on the debrief writes debrief.md and non-empty PNG charts, and says where."""
+    debrief = DebriefScreen(app)
+    app.show(debrief)
+    run(app)
+    press(app, pygame.K_e)
+    path = debrief.exported
+    assert path is not None
+    assert path.is_file()
+    assert path.parent.parent == app.options.saves
+    text = path.read_text(encoding="utf-8")
+    assert "## Final scores" in text
+    assert "| 1 | Taiwan | team Taipei |" in text
+    charts = sorted((path.parent / "charts").glob("*.png"))
+    assert len(charts) == 4
+    for chart in charts:
+        assert chart.stat().st_size > 1000
+        assert f"charts/{chart.name}" in text
+    assert str(path.parent) in debrief.status.text
+
+
+def test_debrief_autoplay_exports_opens_the_menu_then_quits(app: App) -> None:
+    """Autoplay on the debrief exports once, opens the facilitator's menu once, then quits."""
+    debrief = DebriefScreen(app)
+    app.show(debrief)
+    run(app)
+    debrief.autoplay()
+    assert debrief.exported is not None
+    debrief.autoplay()
+    assert app.overlay is not None
+    assert app.overlay.name == "facilitator"
+    app.shown.add("facilitator")
+    debrief.autoplay()
+    assert not app.running
+    assert len(list(app.options.saves.glob("debrief-*"))) == 1
+
+
+def test_score_history_ends_at_the_scores(app: App) -> None:
+    """The scores over time end at what the model's scores are now."""
+    model = app.require_session().model
+    history = score_history(model)
+    assert {n: round(v[-1], 6) for n, v in history.items()} == model.scores()
+    assert all(len(v) == model.turn for v in history.values())
+
+
+def test_turning_points_are_the_largest_moves_with_their_news(app: App) -> None:
+    """Turning points come largest first; each names a date and the metrics that moved."""
+    session = app.require_session()
+    points = turning_points(session.model, count=2, reports=session.reports)
+    assert 1 <= len(points) <= 2
+    for point in points:
+        assert point.date == session.model.date_of(point.turn)
+        assert point.changes
+    text = debrief_markdown(session.model, {"TW": "Taipei"}, points=points)
+    assert f"### {points[0].date}" in text
