@@ -49,7 +49,7 @@ from game.ruleset._schema import (
     RuleSpec,
     ScenarioSpec,
 )
-from game.ruleset._static import MAX_EVENT_CHAIN
+from game.ruleset._static import MAX_EVENT_CHAIN, never_allowed
 from game.ruleset._template import Template, compile_template
 
 __all__ = [
@@ -95,5 +95,6 @@ __all__ = [
     "load_ruleset",
     "load_ruleset_sources",
     "load_scenario_file",
+    "never_allowed",
     "raised_in_rule",
 ]

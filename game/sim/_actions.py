@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.ruleset import CompiledAction
+from game.ruleset import CompiledAction, never_allowed
 from game.sim._engine import apply_effects
 from game.sim._record import ActionOption, ActionOutcome
+from game.sim._words import clause_in_words
 
 if TYPE_CHECKING:
     from game.sim._agents import Nation
@@ -70,7 +71,7 @@ def _refusal(
     c.self, c.target = nation, target
     for clause in action.clauses:
         if not clause.fn(c):
-            return f"its requirement is not met ({clause.source})"
+            return clause_in_words(clause.source, model, nation, target)
     if action.spec.answer and target is not None:
         if not _answerable(model, nation, target, turn):
             return f"no proposal from {target.name} is pending"
@@ -132,14 +133,12 @@ def action_options(model: GeoModel, nation_id: str) -> list[ActionOption]:
             )
             for target in targets:
                 reason = _refusal(model, nation, action, target, model.turn + 1)
+                target_id = target.id if target is not None else None
+                never = action.spec.requires is not None and (
+                    never_allowed(action.spec.requires, action.id, nation.id, target_id) is not None
+                )
                 options.append(
-                    ActionOption(
-                        action.id,
-                        target.id if target is not None else None,
-                        not reason,
-                        reason,
-                        action.spec.doc,
-                    )
+                    ActionOption(action.id, target_id, not reason, reason, action.spec.doc, never)
                 )
     finally:
         model.random.setstate(state)

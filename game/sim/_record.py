@@ -227,13 +227,18 @@ class ActionOutcome:
 
 @dataclass(frozen=True)
 class ActionOption:
-    """Whether a nation may take an action (against a target) now, and if not, why."""
+    """Whether a nation may take an action (against a target) now, and if not, why.
+
+    `reason` is in words; `never` says the action's `requires` rules it out for this
+    nation (and target) whatever happens (a front end may leave such options out).
+    """
 
     action: str
     target: str | None
     available: bool
     reason: str = ""
     doc: str = ""
+    never: bool = False
 
 
 @dataclass(frozen=True)

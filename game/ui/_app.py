@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pygame_gui
@@ -40,6 +41,7 @@ class PlayOptions:
     autoplay: int | None = None
     screenshots: Path | None = None
     saves: Path = Path("saves")
+    first_time: bool = False  # show "how to play" when the first game starts
 
 
 class App:
@@ -52,7 +54,8 @@ class App:
         self.window = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Silicon Shield")
         self.look: Look = load_look(*self.window.get_size())
-        self.manager = pygame_gui.UIManager(self.window.get_size(), self.look.gui_theme())
+        self.manager = self._make_manager()
+        self.facilitator_button: Any = None
         self.text = Text(str(font_path()), str(font_path(bold=True)))
         self.clock = pygame.time.Clock()
         self.session: Session | None = None
@@ -66,6 +69,19 @@ class App:
         self._frames_on_screen = 0
         self.turns_played = 0
 
+    def _make_manager(self) -> pygame_gui.UIManager:
+        """pygame_gui's manager for the window's size, its fonts loaded up front."""
+        manager = pygame_gui.UIManager(self.window.get_size(), self.look.gui_theme())
+        # Text boxes quote the article in italics (the bundled font's regular face).
+        manager.preload_fonts(
+            [
+                {"name": "source_sans", "point_size": self.look.text(kind), "style": style}
+                for kind in ("body", "small")
+                for style in ("italic",)
+            ]
+        )
+        return manager
+
     # Screens -----------------------------------------------------------------------
     def show(self, screen: Screen) -> None:
         """Replace the current screen (and close any overlay)."""
@@ -73,8 +89,23 @@ class App:
         self.overlay = None
         self.screen = screen
         screen.build()
+        self._add_facilitator_button(screen)
         self._shot_due = screen.name not in self.shown
         self._frames_on_screen = 0
+
+    def _add_facilitator_button(self, screen: Screen) -> None:
+        """The facilitator's menu is one click away on every screen of a game (F1 too);
+        not on the curtain, which shows nothing but whose turn it is."""
+        self.facilitator_button = None
+        if self.session is None or screen.name in ("setup", "handoff"):
+            return
+        u = self.look.unit
+        self.facilitator_button = pygame_gui.elements.UIButton(
+            pygame.Rect(self.look.width - 13 * u, u // 2, 12 * u, round(1.8 * u)),
+            "Facilitator (F1)",
+            manager=self.manager,
+            tool_tip_text="Inject an event, undo a turn, save, switch seats, end the game",
+        )
 
     def open_overlay(self, overlay: Screen) -> None:
         """Show a window above the current screen (the facilitator's menu, Why?, help)."""
@@ -91,9 +122,13 @@ class App:
 
     # The flow ----------------------------------------------------------------------
     def start(self, session: Session) -> None:
-        """Begin (or continue) a game."""
+        """Begin (or continue) a game; the first time, explain how to play."""
+        from game.ui._screens_setup import HowToPlay
+
         self.session = session
         self.next_step()
+        if self.options.first_time and "howto" not in self.shown:
+            self.open_overlay(HowToPlay(self))
 
     def next_step(self) -> None:
         """Show what comes next: a team's hand-off, the turn's news, or the debrief."""
@@ -183,6 +218,13 @@ class App:
             self.toggle_facilitator()
             return
         self.manager.process_events(event)
+        if (
+            event.type == pygame_gui.UI_BUTTON_PRESSED
+            and self.facilitator_button is not None
+            and event.ui_element is self.facilitator_button
+        ):
+            self.toggle_facilitator()
+            return
         if self.overlay is not None:
             # An overlay is modal: a click in the facilitator's menu must not also lift the
             # hand-off curtain under it, nor Enter there confirm a team's decision.
@@ -203,12 +245,10 @@ class App:
         """Lay everything out again for a new window size."""
         self.window = pygame.display.set_mode((width, height), pygame.RESIZABLE)
         self.look = load_look(width, height)
-        self.manager = pygame_gui.UIManager((width, height), self.look.gui_theme())
+        self.manager = self._make_manager()
         if self.screen is not None:
-            screen = type(self.screen).__new__(type(self.screen))
-            screen.__dict__.update(self.screen.__dict__)
-            Screen.__init__(screen, self)
-            self.show(screen)
+            self.screen.rebind(self)
+            self.show(self.screen)
 
     def frame(self, dt: float) -> None:
         """Update and draw one frame; take the screenshot or autoplay step that is due."""

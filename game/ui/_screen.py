@@ -85,6 +85,12 @@ class Screen:
         self.manager: pygame_gui.UIManager = app.manager
         self.unit = app.look.unit
 
+    def rebind(self, app: App) -> None:
+        """Take the app's new look and manager (after the window changed size)."""
+        self.look = app.look
+        self.manager = app.manager
+        self.unit = app.look.unit
+
     def build(self) -> None:
         """Create the screen's widgets (the manager is empty when this is called)."""
 

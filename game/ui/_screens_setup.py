@@ -19,7 +19,7 @@ from game.ui._session import Session
 if TYPE_CHECKING:
     from game.ui._app import App
 
-__all__ = ["HandoffScreen", "SetupScreen"]
+__all__ = ["HOW_TO_PLAY", "HandoffScreen", "HowToPlay", "SetupScreen"]
 
 TEAM, BOT = "Team", "Bot"
 
@@ -120,8 +120,11 @@ class SetupScreen(Screen):
         self.widgets["load"] = self.button(
             "Load a save…", pygame.Rect(w - 40 * u, bottom, 12 * u, 2 * u)
         )
+        self.widgets["howto"] = self.button(
+            "How to play", pygame.Rect(2 * u, bottom, 10 * u, 2 * u)
+        )
         self.problem_label = self.label(
-            self.problem, pygame.Rect(2 * u, bottom, w - 44 * u, 2 * u), "@muted"
+            self.problem, pygame.Rect(2 * u, bottom - round(2.4 * u), w - 4 * u, 2 * u), "@muted"
         )
 
     def process_event(self, event: pygame.event.Event) -> bool:
@@ -148,6 +151,9 @@ class SetupScreen(Screen):
                 return True
             if event.ui_element is w["continue"] and self.latest is not None:
                 self.open(self.latest)
+                return True
+            if event.ui_element is w["howto"]:
+                self.app.open_overlay(HowToPlay(self.app))
                 return True
             if event.ui_element is w["load"]:
                 self.dialog = pygame_gui.windows.UIFileDialog(
@@ -268,3 +274,70 @@ class HandoffScreen(Screen):
 
     def autoplay(self) -> None:
         self.reveal()
+
+
+HOW_TO_PLAY = (
+    "<b>1.</b> Each quarter, every team in turn takes the keyboard; a curtain hides the "
+    "other teams' choices, so the room looks away.<br>"
+    "<b>2.</b> Split your budget across the investment lines (they always add up to 100%) "
+    "and choose your moves; a greyed move says what it needs.<br>"
+    "<b>3.</b> Confirm: when every team has decided, the quarter resolves and bots play the "
+    "other nations.<br>"
+    "<b>4.</b> Read the news: <b>Why?</b> shows the rules behind each item, the passage of "
+    "the article they come from, and what they changed.<br>"
+    "<b>5.</b> The world and the charts show where things stand; at the end the debrief "
+    "scores each team against its objectives.<br><br>"
+    "The facilitator's menu (F1) injects events, undoes a turn, saves and switches seats."
+)
+
+
+class HowToPlay(Screen):
+    """A turn explained in five lines, over the first screen of a first game."""
+
+    name = "howto"
+
+    def build(self) -> None:
+        look, u = self.look, self.unit
+        rect = pygame.Rect(
+            look.width // 2 - 22 * u, 3 * u, 44 * u, min(look.height - 6 * u, 24 * u)
+        )
+        self.window = pygame_gui.elements.UIWindow(
+            rect, manager=self.manager, window_display_title="How to play"
+        )
+        inner = self.window.get_container().get_rect()
+        UITextBox(
+            HOW_TO_PLAY,
+            pygame.Rect(0, 0, inner.width, inner.height - round(2.6 * u)),
+            manager=self.manager,
+            container=self.window,
+        )
+        self.ok = pygame_gui.elements.UIButton(
+            pygame.Rect(
+                inner.width - 12 * u, inner.height - round(2.3 * u), 11 * u, round(1.8 * u)
+            ),
+            "Got it (Enter)",
+            manager=self.manager,
+            container=self.window,
+        )
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The window is a widget; nothing to draw over it."""
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        done = (
+            (event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.ok)
+            or (event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window)
+            or (event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_ESCAPE))
+        )
+        if done:
+            self.close()
+        return done
+
+    def close(self) -> None:
+        """Back to the game."""
+        self.window.kill()
+        if self.app.overlay is self:
+            self.app.close_overlay()
+
+    def autoplay(self) -> None:
+        self.close()

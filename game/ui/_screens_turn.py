@@ -21,9 +21,15 @@ __all__ = ["DecideScreen", "NewsScreen", "WhyWindow", "balance_split", "pretty"]
 STEP = 5  # percentage points a key press moves a slider
 
 
+# Words a name of the rules spells in small letters that people write otherwise.
+_SPELLING = {"ai": "AI", "t7": "T7", "5050": "50-50", "us": "US", "tw": "TW", "cn": "CN",
+             "eu": "EU", "gdp": "GDP", "ran": "RAN", "eppd": "EPPD", "odm": "ODM"}  # fmt: skip
+
+
 def pretty(ident: str) -> str:
-    """'join_clean_network' -> 'Join clean network'."""
-    text = ident.replace("_", " ")
+    """'join_clean_network' -> 'Join clean network'; 'form_t7' -> 'Form T7'."""
+    words = [_SPELLING.get(w, w) for w in ident.split("_")]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 
@@ -156,6 +162,8 @@ class DecideScreen(Screen):
         for option in self.options:
             if model.ruleset.actions[option.action].spec.answer:
                 continue  # answers are the Accept / Reject buttons above
+            if option.never:
+                continue  # another nation's move (the US's tariffs, China's drills)
             by_action.setdefault(option.action, []).append(option)
         for action, options in by_action.items():
             open_ = [o for o in options if o.available]
@@ -165,7 +173,7 @@ class DecideScreen(Screen):
             self.widgets[f"action:{action}"] = button
             if not open_:
                 button.disable()
-                reason = options[0].reason.replace("its requirement is not met", "needs")
+                reason = "needs: " + options[0].reason
                 aside = room - wide - 0.5
                 reason = self.app.text.wrap(
                     reason, self.look.text("small"), int(aside * self.unit)

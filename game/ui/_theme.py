@@ -41,8 +41,9 @@ class Look:
         return max(14, self.height // 36)
 
     def text(self, kind: str = "body") -> int:
-        """The pixel size of a kind of text (body, small, heading, title, huge)."""
-        return max(11, round(self.unit * self.sizes.get(kind, 1.0)))
+        """The pixel size of a kind of text (body, small, heading, title, huge), at most 200
+        (pygame_gui's largest font)."""
+        return min(200, max(11, round(self.unit * self.sizes.get(kind, 1.0))))
 
     def colour(self, name: str) -> Colour:
         """A named colour of the theme."""

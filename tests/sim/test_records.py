@@ -243,7 +243,9 @@ def test_action_options_give_reasons_and_change_nothing(ruleset: Ruleset) -> Non
         options = {(o.action, o.target): o for o in asked.action_options("TW")}
         asked.step()
         plain.step()
-    assert options[("propose_sourcing_5050", "US")].reason.endswith("(self.id == 'US')")
+    only_us = options[("propose_sourcing_5050", "US")]
+    assert only_us.reason == "only United States may"
+    assert only_us.never
     assert not options[("reject_proposal", "US")].available
     assert outputs(asked) == outputs(plain)
 
@@ -392,3 +394,14 @@ def test_the_budget_a_team_splits_is_the_one_the_turn_applies(ruleset: Ruleset) 
     model.step()
     assert model.nations["TW"].budget == expected
     assert model.nations["TW"].invest_fabs == expected
+
+
+def test_a_reason_names_the_nation_and_the_value_it_has(ruleset: Ruleset) -> None:
+    """A requirement on an attribute is worded with the nation, the need and the value now."""
+    model = GeoModel(seed=1, rules=ruleset, scenario="seminar")
+    options = {(o.action, o.target): o for o in model.action_options("TW")}
+    join = options[("join_clean_network", None)]
+    assert not join.available
+    assert not join.never  # it could hold later (after leaving)
+    assert join.reason == "Taiwan's clean network must be 0 (it is 1)"
+    assert options[("propose_taiwan_model", "CN")].reason == "only against United States"

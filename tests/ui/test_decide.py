@@ -104,11 +104,17 @@ def test_an_action_with_a_target_takes_the_one_chosen(player: Player, decide: De
 
 
 def test_a_greyed_action_cannot_be_chosen(player: Player, decide: DecideScreen) -> None:
-    """Clicking an action the nation may not take (military drills for the US) does nothing."""
-    button = decide.widgets["action:military_drills"]
+    """Clicking an action the nation may not take now (lifting tariffs none face) does nothing."""
+    button = decide.widgets["action:lift_tariff"]
     assert not button.is_enabled
     player.click(button)
     assert decide.chosen == {}
+
+
+def test_another_nations_moves_are_not_offered(decide: DecideScreen) -> None:
+    """Moves the rules give only to other nations (China's drills) are not on the US's list."""
+    assert "action:military_drills" not in decide.widgets
+    assert "action:impose_tariff" in decide.widgets
 
 
 def test_review_then_enter_hands_over_to_the_next_team(
