@@ -123,6 +123,7 @@ def measure(
         "games_timed": repeat,
         "save_load": _save_load(ruleset, repeat),
         "traced_turn": _traced_turn(ruleset),
+        "frame_rate": _frame_rate(),
         "expressions": _expression_ratios(repeat),
     }
     if full:
@@ -150,6 +151,16 @@ def _traced_turn(ruleset: Any) -> dict[str, Any]:
         "ms_max": round(max(times) * 1000, 2),
         "turns_timed": len(times),
     }
+
+
+def _frame_rate() -> dict[str, Any]:
+    """The world screen's frames per second at 1920×1080 (the front end's goal: 60)."""
+    try:
+        from game.ui import world_frame_rate
+
+        return world_frame_rate((1920, 1080), seconds=2.0)
+    except Exception as exc:  # a bench figure must not stop the others
+        return {"error": f"{type(exc).__name__}: {exc}"}
 
 
 # Loading a save ---------------------------------------------------------------------
@@ -405,6 +416,15 @@ def format_figures(figures: dict[str, Any]) -> str:
     ]
     if "save_load" in figures:  # absent from figures measured before saves existed
         lines.append(_format_save_load(figures["save_load"]))
+    if "frame_rate" in figures:
+        f = figures["frame_rate"]
+        if "error" in f:
+            lines.append(f"  the world screen's frame rate: not measured ({f['error']})")
+        else:
+            lines.append(
+                f"  the world screen at {f['width']}x{f['height']}, pointer moving: {f['fps']} frames "
+                f"per second uncapped, SDL video driver {f.get('driver', '?')} (goal: 60; the game caps at 60)"
+            )
     if "traced_turn" in figures:
         t = figures["traced_turn"]
         lines.append(

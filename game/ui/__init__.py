@@ -4,7 +4,12 @@ It drives the same `GeoModel` as headless runs and holds no game logic: screens 
 what teams choose into `Decision`s, and `Session` applies them, saves and undoes.
 """
 
+import os
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # before pygame is first imported
+
 from game.ui._app import PlayOptions, play
 from game.ui._session import Session, Team
+from game.ui._speed import world_frame_rate
 
-__all__ = ["PlayOptions", "Session", "Team", "play"]
+__all__ = ["PlayOptions", "Session", "Team", "play", "world_frame_rate"]
