@@ -68,6 +68,7 @@ class App:
         self._shot_due = False
         self._frames_on_screen = 0
         self.turns_played = 0
+        self.timer_minutes: int | None = None  # the facilitator's turn timer (None: off)
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""

@@ -17,7 +17,14 @@ from game.ui._screens_turn import pretty
 if TYPE_CHECKING:
     from game.ui._app import App
 
-__all__ = ["FacilitatorMenu"]
+__all__ = ["TIMERS", "FacilitatorMenu", "PauseCurtain"]
+
+# A team's time to decide, shown on its decision screen (the room's clock, not a rule).
+TIMERS: dict[str, int | None] = {"Off": None, "2 min": 2, "3 min": 3, "5 min": 5}
+
+
+def _timer_label(minutes: int | None) -> str:
+    return next(label for label, value in TIMERS.items() if value == minutes)
 
 
 class FacilitatorMenu(Screen):
@@ -77,7 +84,21 @@ class FacilitatorMenu(Screen):
             "Take the last quarter back; teams decide it again",
         )
         button("Save now", place(18, 5, 16), "save", "Write the game to the saves folder")
-        y = 7.5
+        button(
+            "Pause (hide the screen)",
+            place(1, 7.4, 16),
+            "pause",
+            "A curtain until a key is pressed",
+        )
+        UILabel(place(18, 7.4, 8), "Turn timer:", manager=self.manager, container=box)
+        self.timer_menu = UIDropDownMenu(
+            list(TIMERS),
+            _timer_label(self.app.timer_minutes),
+            place(26, 7.4, 8),
+            manager=self.manager,
+            container=box,
+        )
+        y = 9.9
         UILabel(
             place(1, y, 32), "Seats (from the coming turn):", manager=self.manager, container=box
         )
@@ -102,6 +123,13 @@ class FacilitatorMenu(Screen):
         session = self.app.require_session()
         if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
             self.app.close_overlay()
+            return True
+        if (
+            event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED
+            and event.ui_element is self.timer_menu
+        ):
+            self.app.timer_minutes = TIMERS[event.text]
+            self.say(f"turn timer: {event.text.lower()} (from the next team's decision)")
             return True
         if (
             event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED
@@ -144,6 +172,10 @@ class FacilitatorMenu(Screen):
                 self.say(str(exc))
                 return True
             self.say(f"saved to {path}")
+        elif action == "pause":
+            self.window.kill()
+            self.app.close_overlay()
+            self.app.open_overlay(PauseCurtain(self.app))
         elif action == "end":
             from game.ui._screens_world import DebriefScreen
 
@@ -162,3 +194,36 @@ class FacilitatorMenu(Screen):
 
     def autoplay(self) -> None:
         self._close()
+
+
+class PauseCurtain(Screen):
+    """The game paused: the whole window hidden until a key or a click."""
+
+    name = "pause"
+
+    def draw(self, surface: pygame.Surface) -> None:
+        look = self.look
+        surface.fill(look.colour("background"))
+        middle = (look.width // 2, look.height // 2)
+        text = self.app.text
+        text.draw(
+            surface, "Paused", middle, look.text("huge"), look.colour("accent"), True, "midbottom"
+        )
+        below = (middle[0], middle[1] + self.unit)
+        text.draw(
+            surface,
+            "Press any key or click to go on.",
+            below,
+            look.text(),
+            look.colour("muted"),
+            anchor="midtop",
+        )
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONUP):
+            self.app.close_overlay()
+            return True
+        return False
+
+    def autoplay(self) -> None:
+        self.app.close_overlay()

@@ -79,6 +79,8 @@ class DecideScreen(Screen):
         self.widgets: dict[str, Any] = {}
         self.confirm: Any = None
         self.problem = ""
+        minutes = app.timer_minutes
+        self.time_left: float | None = minutes * 60.0 if minutes else None
 
     # Layout ------------------------------------------------------------------------
     def build(self) -> None:
@@ -196,6 +198,23 @@ class DecideScreen(Screen):
         for i, line in enumerate(lines):
             label = self.widgets[f"name:{line}"]
             label.set_text(("▶ " if i == self.selected else "") + pretty(line))
+
+    # The room's clock --------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        if self.time_left is not None and self.app.overlay is None:
+            self.time_left = max(0.0, self.time_left - dt)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        if self.time_left is None:
+            return
+        left = int(self.time_left)
+        text = f"{left // 60}:{left % 60:02d} left" if left else "Time's up"
+        colour = self.look.colour("bad" if left < 30 else "muted")
+        where = (self.look.width - self.unit, round(2.8 * self.unit))
+        self.app.text.draw(
+            surface, text, where, self.look.text("heading"), colour, True, "topright"
+        )
 
     # Events ------------------------------------------------------------------------
     def set_line(self, line: str, value: int) -> None:

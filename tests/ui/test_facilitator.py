@@ -128,3 +128,34 @@ def test_end_the_game_goes_to_the_debrief(player: Player) -> None:
     player.click(menu_button(menu, "end"))
     assert isinstance(player.screen, DebriefScreen)
     assert player.app.overlay is None
+
+
+def test_pause_hides_the_screen_until_a_key(player: Player) -> None:
+    """Pause covers the whole window with a curtain; a key goes back to the screen under it."""
+    from game.ui._facilitator import PauseCurtain
+
+    show_screen(player, "decide")
+    under = player.screen
+    menu = open_menu(player)
+    player.click(menu_button(menu, "pause"))
+    assert isinstance(player.app.overlay, PauseCurtain)
+    background = player.app.look.colour("background")
+    window = player.app.window
+    assert window.get_at((window.get_width() // 10, window.get_height() // 2))[:3] == background
+    player.press(pygame.K_SPACE)
+    assert player.app.overlay is None
+    assert player.screen is under
+
+
+def test_the_turn_timer_counts_down_on_a_team_s_decision(player: Player) -> None:
+    """A timer set in the menu shows on the next team's decision screen and counts down."""
+    player.start(Session.new("seminar", TEAMS, seed=3))
+    menu = open_menu(player)
+    player.choose(menu.timer_menu, "2 min")
+    player.press(pygame.K_F1)
+    player.press(pygame.K_RETURN)  # lift the curtain
+    decide = player.screen
+    assert 119 < decide.time_left <= 120.0  # a few frames have passed since it showed
+    before = decide.time_left
+    player.app.frame(1.5)
+    assert decide.time_left == pytest.approx(before - 1.5)
