@@ -94,14 +94,17 @@ def explain(model: GeoModel, item: NewsItem) -> Explanation:
     return Explanation(item, causes, changes)
 
 
-def score_terms(model: GeoModel, nation: str) -> list[ScoreTerm]:
-    """How `nation` is scored, term by term, with the points each has earned so far."""
+def score_terms(model: GeoModel, nation: str, turn: int | None = None) -> list[ScoreTerm]:
+    """How `nation` is scored, term by term, with the points each has earned so far (or
+    by the end of `turn`: a term on the "final" value takes that turn's value, one on the
+    "mean" the mean of the turns up to it)."""
     objective = model.ruleset.objectives.get(nation)
     if objective is None:
         return []
     out = []
     for term in objective.terms:
-        series = model.history[term.metric] or [model.metric_values[term.metric]]
+        history = model.history[term.metric] if turn is None else model.history[term.metric][:turn]
+        series = history or [model.metric_values[term.metric]]
         value = series[-1] if term.over == "final" else sum(series) / len(series)
         doc = term.doc or model.ruleset.metrics[term.metric].spec.doc
         out.append(ScoreTerm(term.metric, doc, term.weight, term.over, value, term.weight * value))

@@ -470,9 +470,20 @@ class GeoModel(mesa.Model):
             for nation in self.ruleset.objectives
         }
 
-    def score_terms(self, nation: str) -> list[ScoreTerm]:
-        """How `nation` is scored, term by term, with the points earned so far."""
-        return score_terms(self, nation)
+    def score_terms(self, nation: str, turn: int | None = None) -> list[ScoreTerm]:
+        """How `nation` is scored, term by term, with the points earned so far (or by the
+        end of `turn`)."""
+        return score_terms(self, nation, turn)
+
+    def score_history(self) -> dict[str, list[float]]:
+        """Each nation's score at the end of every turn played (the last is `scores()`)."""
+        return {
+            nation: [
+                round(sum(t.points for t in score_terms(self, nation, turn)), 6)
+                for turn in range(1, self.turn + 1)
+            ]
+            for nation in self.ruleset.objectives
+        }
 
     def explain(self, item: NewsItem) -> Explanation:
         """Why a news item happened: the rules, actions or events behind it, with their

@@ -18,7 +18,7 @@ from game.sim import GeoModel
 from game.ui._screen import Text
 from game.ui._theme import Colour, Look
 
-__all__ = ["Chart", "Ink", "Series", "draw_chart", "key_charts", "render_chart", "score_history"]
+__all__ = ["Chart", "Ink", "Series", "draw_chart", "key_charts", "render_chart"]
 
 # Dash patterns (on, off) in multiples of the line width; (0, 0) is a solid line.
 DASHES = ((0, 0), (6, 3), (2, 2.5), (9, 3), (4, 2), (1.5, 4))
@@ -71,27 +71,6 @@ class Ink:
         return cls((255, 255, 255), (20, 24, 32), (90, 96, 110), (215, 218, 225))
 
 
-def score_history(model: GeoModel) -> dict[str, list[float]]:
-    """Each nation's score after every quarter played, by the rules of `score_terms`.
-
-    A term scored on the "final" value takes the metric's value that quarter; one scored
-    on the "mean" takes the mean of the quarters so far, so the last point of each list is
-    what `model.scores()` gives.
-    """
-    out: dict[str, list[float]] = {}
-    for nation, objective in model.ruleset.objectives.items():
-        points = []
-        for turn in range(1, model.turn + 1):
-            total = 0.0
-            for term in objective.terms:
-                series = model.history[term.metric][:turn]
-                value = series[-1] if term.over == "final" else sum(series) / len(series)
-                total += term.weight * value
-            points.append(total)
-        out[nation] = points
-    return out
-
-
 def key_charts(model: GeoModel, look: Look, ink: Ink | None = None) -> list[Chart]:
     """The charts a seminar looks at: the shield, tension and trust; advanced capacity;
     the world economy; and the nations' scores (`ink` colours the world's GDP line)."""
@@ -107,7 +86,7 @@ def key_charts(model: GeoModel, look: Look, ink: Ink | None = None) -> list[Char
         for i, n in enumerate(model.nations)
         if f"{n.lower()}_gdp_index" in h
     ]
-    scores = score_history(model)
+    scores = model.score_history()
     return [
         Chart(
             "shield",

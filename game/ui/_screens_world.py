@@ -13,7 +13,6 @@ import pygame
 import pygame_gui
 
 from game.sim import GeoModel
-from game.ui._charts import score_history
 from game.ui._map import MapView, map_state, tension_colour
 from game.ui._screen import Screen, Text
 from game.ui._screens_charts import ChartsScreen
@@ -306,7 +305,7 @@ class WorldScreen(Screen):
         look, u, text = self.look, self.unit, self.app.text
         size = look.text("body")
         text.draw(base, "Scores", area.topleft, size, look.colour("accent"), True)
-        history = score_history(model)
+        history = model.score_history()
         scores = {n: (v[-1] if v else 0.0) for n, v in history.items()}
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         best = max([abs(s) for s in scores.values()] + [1e-9])

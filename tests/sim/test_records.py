@@ -405,3 +405,15 @@ def test_a_reason_names_the_nation_and_the_value_it_has(ruleset: Ruleset) -> Non
     assert not join.never  # it could hold later (after leaving)
     assert join.reason == "Taiwan's clean network must be 0 (it is 1)"
     assert options[("propose_taiwan_model", "CN")].reason == "only against United States"
+
+
+def test_the_score_history_is_the_score_each_turn_had(ruleset: Ruleset) -> None:
+    """score_history()[n][t-1] is what scores() said at the end of turn t."""
+    model = GeoModel(seed=2, rules=ruleset, turns=5)
+    seen = []
+    while not model.over:
+        model.step()
+        seen.append(model.scores())
+    history = model.score_history()
+    for turn, scores in enumerate(seen, start=1):
+        assert {n: points[turn - 1] for n, points in history.items()} == scores

@@ -9,7 +9,6 @@ import pygame
 import pytest
 
 from game.ui._app import App, PlayOptions
-from game.ui._charts import score_history
 from game.ui._export import debrief_markdown, turning_points
 from game.ui._screens_world import ChartsScreen, DebriefScreen, WorldScreen
 from game.ui._session import Session
@@ -161,7 +160,7 @@ def test_debrief_autoplay_exports_opens_the_menu_then_quits(app: App) -> None:
 def test_score_history_ends_at_the_scores(app: App) -> None:
     """The scores over time end at what the model's scores are now."""
     model = app.require_session().model
-    history = score_history(model)
+    history = model.score_history()
     assert {n: round(v[-1], 6) for n, v in history.items()} == model.scores()
     assert all(len(v) == model.turn for v in history.values())
 
