@@ -30,8 +30,13 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
         return source
     left, op, right = node.left, type(node.ops[0]), node.comparators[0]
+    if isinstance(right, ast.Name) and right.id in model.parameters:
+        right = ast.Constant(model.parameters[right.id])  # a parameter: say its value
     if not isinstance(right, ast.Constant) or op not in _OPS:
         return source
+    counted = _counted(left)
+    if counted is not None and isinstance(right.value, int | float):
+        return f"{counted} {_OPS[op]} {right.value:g}"
     who = _subject(left, nation, target)
     if who is None:
         return source
@@ -42,13 +47,42 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
         if subject == "self":
             return f"only {name} may" if op is ast.Eq else f"{name} may not"
         return f"only against {name}" if op is ast.Eq else f"not against {name}"
-    owner = {"self": f"{nation.name}'s", "target": f"{getattr(target, 'name', 'the target')}'s"}
+    owner = {
+        "self": _possessive(nation.name),
+        "target": _possessive(getattr(target, "name", "the target")),
+    }
     words = attr.replace("_", " ")
     current = getattr(obj, attr, None)
     now = f" (it is {current:.3g})" if isinstance(current, float) else ""
     prefix = owner.get(subject, "")
     shown = f"{value:g}" if isinstance(value, int | float) else repr(value)
     return f"{prefix} {words} {_OPS[op]} {shown}{now}".strip()
+
+
+def _possessive(name: str) -> str:
+    """'Taiwan' -> "Taiwan's"; 'United States' -> "the United States'"."""
+    if name.endswith("s"):
+        return f"the {name}'" if name.startswith("United") else f"{name}'"
+    return f"{name}'s"
+
+
+def _counted(node: ast.AST) -> str | None:
+    """Words for `count('nations', where='clean_network')` and the like."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id != "count" or not node.args or not isinstance(node.args[0], ast.Constant):
+        return None
+    kind = str(node.args[0].value)
+    where = next(
+        (
+            k.value.value
+            for k in node.keywords
+            if k.arg == "where" and isinstance(k.value, ast.Constant)
+        ),
+        None,
+    )
+    with_ = f" in the {str(where).replace('_', ' ')}" if where else ""
+    return f"the number of {kind}{with_}"
 
 
 def _subject(node: ast.AST, nation: Any, target: Any) -> tuple[str, Any, str] | None:

@@ -69,6 +69,7 @@ class App:
         self._frames_on_screen = 0
         self.turns_played = 0
         self.timer_minutes: int | None = None  # the facilitator's turn timer (None: off)
+        self.notice: tuple[str, float] | None = None  # a line for the room, and its seconds
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""
@@ -191,6 +192,10 @@ class App:
             window_title="Something went wrong",
         )
 
+    def tell(self, text: str, seconds: float = 6.0) -> None:
+        """Show the room one line (what the facilitator just did) for a few seconds."""
+        self.notice = (text, seconds)
+
     def quit(self, code: int = 0) -> None:
         """Leave the loop."""
         self.running = False
@@ -262,6 +267,7 @@ class App:
         self.manager.draw_ui(self.window)
         if self.overlay is not None:
             self.overlay.draw(self.window)
+        self._draw_notice(dt)
         pygame.display.flip()
         self._frames_on_screen += 1
         current = self.overlay or self.screen
@@ -273,6 +279,17 @@ class App:
             self.screenshot(current.name)
         if self.options.autoplay is not None:
             current.autoplay()
+
+    def _draw_notice(self, dt: float) -> None:
+        if self.notice is None:
+            return
+        text, left = self.notice
+        self.notice = (text, left - dt) if left > dt else None
+        look = self.look
+        where = (look.width // 2, look.height - round(4.2 * look.unit))
+        self.text.draw(
+            self.window, text, where, look.text("heading"), look.colour("accent"), True, "midbottom"
+        )
 
     def screenshot(self, name: str) -> None:
         """Save the window as `NN-name.png` in the screenshots folder, if one was given."""

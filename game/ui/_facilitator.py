@@ -23,6 +23,21 @@ __all__ = ["TIMERS", "FacilitatorMenu", "PauseCurtain"]
 TIMERS: dict[str, int | None] = {"Off": None, "2 min": 2, "3 min": 3, "5 min": 5}
 
 
+def _where_we_are(model: Any) -> str:
+    """'Next: 2025 Q2 · 1 of 12 quarters played', and what the facilitator has queued."""
+    text = f"{model.turn} of {model.turns} quarters played"
+    if not model.over:
+        text = f"Next: {model.date_of(model.turn + 1)} · " + text
+    queued = [
+        f"{pretty(line.event)} in {model.date_of(line.turn)}"
+        for line in model.script
+        if line.event is not None and line.turn > model.turn
+    ]
+    if queued:
+        text += " · queued: " + ", ".join(queued)
+    return text
+
+
 def _timer_label(minutes: int | None) -> str:
     return next(label for label, value in TIMERS.items() if value == minutes)
 
@@ -57,7 +72,7 @@ class FacilitatorMenu(Screen):
 
         UILabel(
             place(1, 0.5, 32),
-            f"{model.date} · turn {model.turn} of {model.turns}",
+            _where_we_are(model),
             manager=self.manager,
             container=box,
         )
@@ -155,6 +170,7 @@ class FacilitatorMenu(Screen):
             session.inject(self.event_ids[label])
             self.say(f"{label} will happen in {session.model.date_of(session.model.turn + 1)}")
         elif action == "undo":
+            undone = session.model.date_of(session.model.turn)
             try:
                 session.undo()
             except GameError as exc:
@@ -162,6 +178,7 @@ class FacilitatorMenu(Screen):
                 return True
             self.window.kill()
             self.app.next_step()
+            self.app.tell(f"Took back {undone}: the teams decide it again")
         elif action == "save":
             folder = self.app.options.saves
             try:

@@ -167,6 +167,9 @@ class SetupScreen(Screen):
         if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
             self.open(Path(event.text))
             return True
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            event.ui_element.unfocus()  # Enter finished the name; the next Enter starts
+            return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED:
             for nation in self.ruleset.nations:
                 if event.ui_element is w[f"name:{nation}"]:
@@ -229,7 +232,7 @@ class HandoffScreen(Screen):
         team = session.teams[self.nation].name if self.nation in session.teams else f"Team {name}"
         look = self.look
         self.lines = [
-            (f"{session.model.date}", "heading", look.colour("muted")),
+            (f"{session.model.date_of(session.model.turn + 1)}", "heading", look.colour("muted")),
             (team, "huge", look.nation(self.nation)),
             (f"plays {session.model.nations[self.nation].name}", "title", look.colour("text")),
             ("Everyone else: please look away.", "heading", look.colour("muted")),
@@ -298,9 +301,7 @@ class HowToPlay(Screen):
 
     def build(self) -> None:
         look, u = self.look, self.unit
-        rect = pygame.Rect(
-            look.width // 2 - 22 * u, 3 * u, 44 * u, min(look.height - 6 * u, 24 * u)
-        )
+        rect = pygame.Rect(look.width // 2 - 23 * u, 2 * u, 46 * u, look.height - 4 * u)
         self.window = pygame_gui.elements.UIWindow(
             rect, manager=self.manager, window_display_title="How to play"
         )
@@ -327,7 +328,10 @@ class HowToPlay(Screen):
         done = (
             (event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.ok)
             or (event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window)
-            or (event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_ESCAPE))
+            or (
+                event.type == pygame.KEYDOWN
+                and event.key in (pygame.K_RETURN, pygame.K_ESCAPE, pygame.K_SPACE)
+            )
         )
         if done:
             self.close()

@@ -148,18 +148,27 @@ class DecideScreen(Screen):
         for proposal in model.pending_proposals(self.nation):
             source = model.nations[proposal.source].name
             doc = model.ruleset.actions[proposal.action].spec.doc
-            self.button(
-                f"{source} proposes: {pretty(proposal.action)}",
-                self.rect(x, y, room - 11, 1.8),
-                tip=doc,
-            ).disable()
-            self.widgets[f"accept:{proposal.source}"] = self.button(
-                "Accept", self.rect(x + room - 10.5, y, 5, 1.8)
+            lines = self.app.text.wrap(
+                f"{source} proposes: {doc}", self.look.text(), int((room - 12) * self.unit)
             )
-            self.widgets[f"reject:{proposal.source}"] = self.button(
-                "Reject", self.rect(x + room - 5, y, 5, 1.8)
+            height = 1.6 * min(len(lines), 3)
+            UITextBox(
+                html.escape(f"{source} proposes: {doc}"),
+                self.rect(x, y, room - 12, height + 0.4),
+                manager=self.manager,
             )
-            y += 2.3
+            answer = (self.chosen.get("accept_proposal") == proposal.source and "accept") or (
+                self.chosen.get("reject_proposal") == proposal.source and "reject"
+            )
+            for i, kind in enumerate(("accept", "reject")):
+                mark = "✓ " if answer == kind else ""
+                self.widgets[f"{kind}:{proposal.source}"] = self.button(
+                    mark + kind.capitalize(),
+                    self.rect(x + room - 11.5 + i * 5.75, y, 5.5, 1.8),
+                    "@primary" if answer == kind else "",
+                    tip=f"{kind.capitalize()} {source}'s proposal; if you do not answer, it lapses",
+                )
+            y += max(2.3, height + 0.9)
         by_action: dict[str, list[ActionOption]] = {}
         for option in self.options:
             if model.ruleset.actions[option.action].spec.answer:
@@ -176,6 +185,7 @@ class DecideScreen(Screen):
             if not open_:
                 button.disable()
                 reason = "needs: " + options[0].reason
+                button.set_tooltip(f"{doc}<br><br>Not now: {options[0].reason}")
                 aside = room - wide - 0.5
                 reason = self.app.text.wrap(
                     reason, self.look.text("small"), int(aside * self.unit)
@@ -319,6 +329,14 @@ class DecideScreen(Screen):
             pretty(a) + (f" → {model.nations[t].name}" if t else "") for a, t in self.chosen.items()
         ]
         text = f"<b>Budget</b>: {html.escape(split)}<br><b>Moves</b>: {html.escape('; '.join(moves) or 'none')}"
+        answered = {self.chosen.get("accept_proposal"), self.chosen.get("reject_proposal")}
+        for proposal in model.pending_proposals(self.nation):
+            if proposal.source not in answered:
+                who = model.nations[proposal.source].name
+                text += (
+                    f"<br><br><b>Not answered:</b> {html.escape(who)}'s proposal "
+                    f"({html.escape(pretty(proposal.action))}) lapses if you do not accept or reject it."
+                )
         self.confirm = pygame_gui.windows.UIConfirmationDialog(
             self.rect(12, 8, 36, 16),
             text,
@@ -461,22 +479,40 @@ class WhyWindow(Screen):
         model = self.app.require_session().model
         why = model.explain(self.item)
         parts = [f"<b>{html.escape(self.item.text)}</b><br>"]
+        kinds = {"rule": "a rule", "action": "a move", "event": "an event", "answer": "an answer"}
         for cause in why.causes:
-            parts.append(
-                f"<br><b>{html.escape(pretty(cause.id))}</b> ({cause.kind}): {html.escape(cause.doc)}"
-            )
+            base, _, answer = cause.id.partition(":")
+            title = pretty(base) + (f" ({answer}ed)" if answer in ("accept", "reject") else "")
+            title = title.replace("(expireed)", "(lapsed)")
+            kind = kinds.get(cause.kind, cause.kind)
+            parts.append(f"<br><b>{html.escape(title)}</b>, {kind}: {html.escape(cause.doc)}")
             if cause.source:
                 word = "Assumption" if cause.assumption else "The article"
                 parts.append(f"<br><i>{word}: {html.escape(cause.source)}</i>")
             if cause.where:
-                parts.append(f"<br>{html.escape(cause.where)}")
+                # The rule's file and line, for the designer in the room (not the whole path).
+                file, _, line = cause.where.partition(".yaml:")
+                parts.append(
+                    f"<br>rules/{html.escape(file.rsplit('/', 1)[-1])}.yaml:{html.escape(line)}"
+                )
         if why.changes:
             parts.append("<br><br><b>What changed</b>")
+            specs = model.ruleset.attributes
             for t in why.changes[:14]:
-                name = model.nations[t.target].name if t.target in model.nations else t.target
-                parts.append(
-                    f"<br>{html.escape(name)} · {pretty(t.attr)}: {t.before:.3g} → {t.after:.3g}"
+                kind = (
+                    "world"
+                    if t.target == "world"
+                    else "nation"
+                    if t.target in model.nations
+                    else "firm"
                 )
+                spec = specs.get(kind, {}).get(t.attr)
+                what = spec.doc.rstrip(".") if spec is not None and spec.doc else pretty(t.attr)
+                if t.target in model.nations:
+                    what = f"{model.nations[t.target].name}: {what}"
+                elif t.target != "world":
+                    what = f"{t.target}: {what}"
+                parts.append(f"<br>{html.escape(what)}: {t.before:.3g} → {t.after:.3g}")
         look, u = self.look, self.unit
         rect = pygame.Rect(look.width // 2 - 22 * u, 3 * u, 44 * u, look.height - 6 * u)
         self.window = UIWindow(rect, manager=self.manager, window_display_title="Why?")

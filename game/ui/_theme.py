@@ -94,7 +94,8 @@ class Look:
         body = {"font": font("body")}
         return {
             "defaults": {"colours": colours, "font": font("body")},
-            "drop_down_menu": body,
+            # A drop-down's rows are as tall as a button; small text keeps descenders whole.
+            "drop_down_menu": {"font": font("small")},
             "text_entry_line": body,
             "selection_list": body,
             "horizontal_slider": body,
