@@ -21,6 +21,8 @@ __all__ = ["TIMERS", "FacilitatorMenu", "PauseCurtain"]
 
 # A team's time to decide, shown on its decision screen (the room's clock, not a rule).
 TIMERS: dict[str, int | None] = {"Off": None, "2 min": 2, "3 min": 3, "5 min": 5}
+# What the menu cannot do once the game is over (at the debrief).
+ENDED_OFF = frozenset({"inject", "undo", "end"})
 
 
 def _where_we_are(model: Any) -> str:
@@ -64,10 +66,16 @@ class FacilitatorMenu(Screen):
         def place(x: float, y: float, w: float, h: float = 1.8) -> pygame.Rect:
             return pygame.Rect(round(x * u), round(y * u), round(w * u), round(h * u))
 
+        # At the debrief (the game over, or ended from here) nothing is left to inject,
+        # undo or end: those buttons are greyed out; Save and Back still work.
+        ended = session.over or getattr(self.app.screen, "name", "") == "debrief"
+
         def button(text: str, where: pygame.Rect, action: str, tip: str = "") -> None:
             b = pygame_gui.elements.UIButton(
                 where, text, manager=self.manager, container=box, tool_tip_text=tip or None
             )
+            if ended and action in ENDED_OFF:
+                b.disable()
             self.buttons[b] = action
 
         UILabel(

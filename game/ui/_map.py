@@ -19,10 +19,11 @@ from game.ui._theme import Colour, Look
 __all__ = ["MapState", "MapView", "map_state", "tension_colour"]
 
 # Where a label sits from its actor's label point, in units of its text size, and which
-# point of the text is placed there: the small actors of East Asia are labelled at sea.
+# point of the text is placed there: the small actors of East Asia are labelled at sea
+# (South Korea's below it, in the sea between China's coast and Japan's Kyushu).
 LABEL_PLACES: dict[str, tuple[str, float, float]] = {
     "TW": ("midleft", 0.9, 0.5),
-    "KR": ("midright", -0.3, -1.1),
+    "KR": ("topleft", -1.5, 2.1),
     "JP": ("midleft", 0.4, 0.8),
 }
 
@@ -108,10 +109,13 @@ class MapView:
         out.fill(sea)
         data = self.data
         frame = data.frame(local)
-        faint = look.colour("panel_edge")
+        # The cuts in the strip, dotted and barely lighter than the sea.
+        faint = _mix(sea, look.colour("panel_edge"), 0.5)
+        step = max(4, look.unit // 3)
         for x in data.breaks:
-            top, bottom = frame.to_screen((x, 0)), frame.to_screen((x, data.aspect))
-            pygame.draw.line(out, faint, top, bottom, max(1, look.unit // 12))
+            (left, top), (_, bottom) = frame.to_screen((x, 0)), frame.to_screen((x, data.aspect))
+            for y in range(top, bottom, step):
+                pygame.draw.line(out, faint, (left, y), (left, min(y + 1, bottom)))
         edge = look.colour("background")
         for actor, polygons in data.fit(local).items():
             colour = look.nation(actor)
@@ -144,8 +148,11 @@ class MapView:
         x, y = data.fit_point(data.strait.label, local)
         size = look.text("small")
         label = f"Taiwan Strait · tension {tension:.0%}"
-        where = (x - size, y + size * 2)
-        _halo(out, text, label, where, size, colour, look.colour("background"), "midright")
+        # Below and right of Taiwan, at sea: left of it lie China's coast and Hainan.
+        image = text.font(size, True).render(label, True, colour)
+        box = image.get_rect(topleft=(round(x - size * 0.5), round(y + size * 1.8)))
+        box.clamp_ip(local)
+        _halo(out, text, label, box.center, size, colour, look.colour("background"), "center")
 
     def _draw_links(
         self, out: pygame.Surface, local: pygame.Rect, look: Look, state: MapState
@@ -193,6 +200,11 @@ class MapView:
             look.colour("background"),
             "center",
         )
+
+
+def _mix(a: Colour, b: Colour, f: float) -> Colour:
+    """`a` moved the fraction `f` of the way to `b`."""
+    return tuple(round(x + (y - x) * f) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 def _halo(

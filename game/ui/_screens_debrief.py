@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 from pygame_gui.elements import UITextBox
+from pygame_gui.windows import UIConfirmationDialog
 
 from game.sim import GeoModel
 from game.ui._charts import Ink, draw_chart, key_charts
@@ -33,9 +34,11 @@ class DebriefScreen(Screen):
         self.status_text = "Export writes debrief.md and its charts into the saves folder."
         self.base: pygame.Surface | None = None
         self.charts_top = 0
+        self.confirm: UIConfirmationDialog | None = None
 
     def build(self) -> None:
         look, u = self.look, self.unit
+        self.confirm = None  # a rebuild (a resize) starts without the question
         session = self.app.require_session()
         model = session.model
         span = f"{model.date_of(1)} – {model.date}" if model.turn else "no quarter played"
@@ -115,9 +118,11 @@ class DebriefScreen(Screen):
 
     # Events ------------------------------------------------------------------------
     def process_event(self, event: pygame.event.Event) -> bool:
+        if self.asking():
+            return self._answer(event)
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.quit_button:
-                self.app.quit()
+                self.ask_to_quit()
                 return True
             if event.ui_element is self.export_button:
                 self.export()
@@ -133,9 +138,50 @@ class DebriefScreen(Screen):
                 self.open_charts()
                 return True
             if event.key == pygame.K_q:
-                self.app.quit()
+                self.ask_to_quit()
                 return True
         return False
+
+    def asking(self) -> bool:
+        """Whether "Quit the game?" is on screen."""
+        return self.confirm is not None and self.confirm.alive()
+
+    def ask_to_quit(self) -> None:
+        """Ask before quitting (Q or Quit): Enter or its button quits, Esc goes back."""
+        if self.asking():
+            return
+        look, u = self.look, self.unit
+        rect = pygame.Rect(0, 0, 22 * u, 11 * u)
+        rect.center = (look.width // 2, look.height // 2)
+        self.confirm = UIConfirmationDialog(
+            rect,
+            "The game ends here; export first if the room needs the debrief. "
+            "Enter quits, Esc goes back.",
+            manager=self.manager,
+            window_title="Quit the game?",
+            action_short_name="Quit",
+        )
+
+    def _answer(self, event: pygame.event.Event) -> bool:
+        """Events while the question is open: it alone answers them."""
+        if event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED:
+            if event.ui_element is self.confirm:
+                self.confirm = None
+                self.app.quit()
+            return True
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self._dismiss()
+                self.app.quit()
+            elif event.key == pygame.K_ESCAPE:
+                self._dismiss()
+            return True
+        return False
+
+    def _dismiss(self) -> None:
+        if self.confirm is not None:
+            self.confirm.kill()
+        self.confirm = None
 
     def open_charts(self) -> None:
         """Show the charts; their Back returns here."""
@@ -174,7 +220,7 @@ class DebriefScreen(Screen):
         if "facilitator" not in self.app.shown:
             self.app.toggle_facilitator()
             return
-        self.app.quit()
+        self.app.quit()  # autoplay quits without asking
 
     # Drawing -----------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

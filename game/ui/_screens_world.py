@@ -26,7 +26,7 @@ __all__ = ["ChartsScreen", "DebriefScreen", "WorldScreen", "nation_facts"]
 
 # Nation attributes the hover panel shows, with their names for the room.
 FACTS = (
-    ("defense", "Defence"),
+    ("defense", "Defense"),
     ("talent", "Talent"),
     ("resilience", "Resilience"),
     ("network_security", "Network security"),
@@ -171,9 +171,28 @@ class WorldScreen(Screen):
         team = session.teams.get(self.hovered)
         return nation_facts(session.model, self.hovered, team.name if team else None)
 
+    def panel_box(self, width: int, height: int) -> pygame.Rect:
+        """Where the hover panel goes: below the map over the gauges (the left half), so the
+        scores on the right stay in view; if it is too wide for that half, over the bottom
+        of the map on the side away from the hovered nation (the pointer)."""
+        look, u = self.look, self.unit
+        half = look.width // 2
+        box = pygame.Rect(u, self.map_rect.bottom + u // 3, width, height)
+        if width <= half - 2 * u:
+            box.clamp_ip(pygame.Rect(u, 0, half - 2 * u, look.height - round(3.4 * u)))
+            return box
+        x, _ = self.view.label_point(self.hovered or "", self.map_rect)
+        box.bottom = self.map_rect.bottom - u // 3
+        if x < self.map_rect.centerx:
+            box.right = self.map_rect.right - u
+        else:
+            box.x = self.map_rect.x + u
+        box.clamp_ip(pygame.Rect(u, 0, look.width - 2 * u, look.height - round(3.4 * u)))
+        return box
+
     def _draw_panel(self, surface: pygame.Surface) -> None:
         """The hovered nation's numbers in two columns, just below the map (which stays in
-        view, the nation outlined), under its label point as far as the window allows."""
+        view, the nation outlined) over the gauges; see `panel_box`."""
         look, u, text = self.look, self.unit, self.app.text
         lines = self.panel_lines()
         size, big = look.text("body"), look.text("heading")
@@ -191,10 +210,7 @@ class WorldScreen(Screen):
         width = max(width, bold.size(lines[0][0])[0] + font.size(lines[0][1])[0] + 3 * u)
         row = font.get_linesize()
         height = bold.get_linesize() + row * (half + len(firms)) + u
-        x, _ = self.view.label_point(self.hovered or "", self.map_rect)
-        box = pygame.Rect(0, self.map_rect.bottom + u // 3, width, height)
-        box.centerx = x
-        box.clamp_ip(pygame.Rect(u, 0, look.width - 2 * u, look.height - round(3.4 * u)))
+        box = self.panel_box(width, height)
         pygame.draw.rect(surface, look.colour("panel"), box, border_radius=u // 3)
         colour = look.nation(self.hovered or "")
         pygame.draw.rect(surface, colour, box, max(2, u // 8), border_radius=u // 3)

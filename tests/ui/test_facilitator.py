@@ -159,3 +159,13 @@ def test_the_turn_timer_counts_down_on_a_team_s_decision(player: Player) -> None
     before = decide.time_left
     player.app.frame(1.5)
     assert decide.time_left == pytest.approx(before - 1.5)
+
+
+def test_at_the_debrief_only_save_and_back_are_offered(player: Player) -> None:
+    """Over the debrief, Inject, Undo and End are greyed out; Save and Back still work."""
+    show_screen(player, "debrief")
+    menu = open_menu(player)
+    for action in ("inject", "undo", "end"):
+        assert not menu_button(menu, action).is_enabled
+    for action in ("save", "close"):
+        assert menu_button(menu, action).is_enabled

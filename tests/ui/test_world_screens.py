@@ -175,3 +175,22 @@ def test_turning_points_are_the_largest_moves_with_their_news(app: App) -> None:
         assert point.changes
     text = debrief_markdown(session.model, {"TW": "Taipei"}, points=points)
     assert f"### {points[0].date}" in text
+
+
+def test_debrief_Q_asks_first_and_Esc_keeps_the_game(app: App) -> None:
+    """Q on the debrief asks "Quit the game?"; Esc goes back, Enter then quits."""
+    debrief = DebriefScreen(app)
+    app.show(debrief)
+    run(app)
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=0, unicode="q"))
+    run(app)
+    assert debrief.asking()
+    assert app.running
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode=""))
+    run(app)
+    assert not debrief.asking()
+    assert app.running
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=0, unicode="q"))
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode=""))
+    run(app)
+    assert not app.running
