@@ -18,6 +18,7 @@ import pygame_gui
 
 from game.errors import GameError
 from game.ui._mapdata import font_path
+from game.ui._present import Presenter
 from game.ui._screen import Screen, Text
 from game.ui._session import Session
 from game.ui._theme import Look, load_look
@@ -70,6 +71,7 @@ class App:
         self.turns_played = 0
         self.timer_minutes: int | None = None  # the facilitator's turn timer (None: off)
         self.notice: tuple[str, float] | None = None  # a line for the room, and its seconds
+        self.presenter = Presenter()
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""
@@ -252,6 +254,7 @@ class App:
         self.window = pygame.display.set_mode((width, height), pygame.RESIZABLE)
         self.look = load_look(width, height)
         self.manager = self._make_manager()
+        self.presenter.invalidate()
         if self.screen is not None:
             self.screen.rebind(self)
             self.show(self.screen)
@@ -268,7 +271,7 @@ class App:
         if self.overlay is not None:
             self.overlay.draw(self.window)
         self._draw_notice(dt)
-        pygame.display.flip()
+        self.presenter.present(self.window)
         self._frames_on_screen += 1
         current = self.overlay or self.screen
         if current is None or self._frames_on_screen < 3:
