@@ -1,6 +1,9 @@
 """The map of the six actors drawn with pygame: nations in their colours, the Taiwan Strait
 coloured by its tension, and the Clean Network and T7 as lines between members.
 
+The main firms (the foundries) are small dots in a row beside their home's label, sized by
+advanced capacity (`FirmMark`).
+
 `MapView` keeps the drawn map per window rectangle and state (`MapState`), so a screen
 blits one cached surface each frame and draws only the hover outline on top.
 """
@@ -16,7 +19,7 @@ from game.ui._mapdata import MapData, load_map
 from game.ui._screen import Text
 from game.ui._theme import Colour, Look
 
-__all__ = ["MapState", "MapView", "map_state", "tension_colour"]
+__all__ = ["FirmMark", "MapState", "MapView", "map_state", "tension_colour"]
 
 # Where a label sits from its actor's label point, in units of its text size, and which
 # point of the text is placed there: the small actors of East Asia are labelled at sea
@@ -36,6 +39,22 @@ class MapState:
     tension: float
     clean_network: tuple[str, ...]
     t7: tuple[str, ...]
+    # The firms with a dot on the map: (firm id, home nation id, advanced capacity).
+    firms: tuple[tuple[str, str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class FirmMark:
+    """A firm's dot on the window: its centre and radius in pixels."""
+
+    firm: str
+    centre: tuple[int, int]
+    radius: int
+
+    def contains(self, pos: tuple[int, int], slop: float = 0.0) -> bool:
+        """Whether `pos` is on the dot (or within `slop` pixels of it)."""
+        dx, dy = pos[0] - self.centre[0], pos[1] - self.centre[1]
+        return dx * dx + dy * dy <= (self.radius + slop) ** 2
 
 
 def map_state(model: GeoModel) -> MapState:
@@ -49,6 +68,15 @@ def map_state(model: GeoModel) -> MapState:
         tension=round(float(model.metric_values.get("strait_tension", 0.0)), 3),
         clean_network=tuple(n for n, a in nations.items() if getattr(a, "clean_network", 0) > 0),
         t7=t7,
+        firms=tuple(
+            (f.id, f.home.id, round(float(getattr(f, "adv_capacity", 0.0)), 2))
+            for f in sorted(
+                model.firms.values(),
+                key=lambda f: getattr(f, "adv_capacity", 0.0),
+                reverse=True,
+            )
+            if "foundry" in f.tags and getattr(f, "home", None) is not None
+        ),
     )
 
 
@@ -67,6 +95,7 @@ class MapView:
         self.data = data if data is not None else load_map()
         self._cache: dict[tuple, pygame.Surface] = {}
         self._fitted: dict[tuple, dict[str, list[list[tuple[int, int]]]]] = {}
+        self._marks: dict[tuple, list[FirmMark]] = {}
 
     def fitted(self, rect: pygame.Rect) -> dict[str, list[list[tuple[int, int]]]]:
         """Each actor's polygons in pixels for `rect` (cached)."""
@@ -92,6 +121,39 @@ class MapView:
             self._cache.clear()  # one window size and one state at a time is all we show
             self._cache[key] = self._draw(rect, look, text, state)
         return self._cache[key]
+
+    def firm_marks(
+        self, rect: pygame.Rect, look: Look, text: Text, state: MapState
+    ) -> list[FirmMark]:
+        """The firms' dots on the window for `rect` (cached per size and state)."""
+        key = (tuple(rect), state.firms, state.names, look.height)
+        if key not in self._marks:
+            self._marks.clear()
+            local = pygame.Rect(0, 0, rect.w, rect.h)
+            self._marks[key] = [
+                FirmMark(m.firm, (m.centre[0] + rect.x, m.centre[1] + rect.y), m.radius)
+                for m in self._place_marks(local, look, text, state)
+            ]
+        return self._marks[key]
+
+    def firm_at(
+        self,
+        pos: tuple[int, int],
+        rect: pygame.Rect,
+        look: Look,
+        text: Text,
+        state: MapState,
+        slop: float = 0.0,
+    ) -> str | None:
+        """The firm whose dot is under `pos`, or None."""
+        for mark in self.firm_marks(rect, look, text, state):
+            if mark.contains(pos, slop):
+                return mark.firm
+        return None
+
+    def ring(self, surface: pygame.Surface, mark: FirmMark, colour: Colour, width: int) -> None:
+        """Ring a firm's dot (the hovered one) on the window."""
+        pygame.draw.circle(surface, colour, mark.centre, mark.radius + width, width)
 
     def outline(
         self, surface: pygame.Surface, rect: pygame.Rect, actor: str, colour: Colour, width: int
@@ -133,7 +195,73 @@ class MapView:
         size = look.text("body")
         for actor in data.actors:
             self._draw_label(out, local, text, actor, names.get(actor, actor), size, look)
+        rim = look.colour("background")
+        for mark in self._place_marks(local, look, text, state):
+            pygame.draw.circle(out, rim, mark.centre, mark.radius + max(1, look.unit // 10))
+            pygame.draw.circle(out, look.colour("text"), mark.centre, mark.radius)
         return out
+
+    def _label_box(
+        self, local: pygame.Rect, text: Text, actor: str, name: str, size: int
+    ) -> pygame.Rect:
+        """Where an actor's label goes on the map surface."""
+        x, y = self.label_point(actor, local)
+        anchor, dx, dy = LABEL_PLACES.get(actor, ("center", 0.0, 0.0))
+        where = (round(x + dx * size), round(y + dy * size))
+        box = text.font(size, True).render(name, True, (0, 0, 0)).get_rect(**{anchor: where})
+        box.clamp_ip(local)  # the US and the EU sit at the strip's ends
+        return box
+
+    def _strait_box(self, local: pygame.Rect, look: Look, text: Text, label: str) -> pygame.Rect:
+        """Where the strait's label goes: below and right of Taiwan, at sea (left of it lie
+        China's coast and Hainan)."""
+        x, y = self.data.fit_point(self.data.strait.label, local)
+        size = look.text("small")
+        box = (
+            text.font(size, True)
+            .render(label, True, (0, 0, 0))
+            .get_rect(topleft=(round(x - size * 0.5), round(y + size * 1.8)))
+        )
+        box.clamp_ip(local)
+        return box
+
+    def _place_marks(
+        self, local: pygame.Rect, look: Look, text: Text, state: MapState
+    ) -> list[FirmMark]:
+        """Each home's firms as a row of dots right of its label (left of it if that would
+        cover another label or leave the map), in map-surface pixels."""
+        if not state.firms:
+            return []
+        u, size = look.unit, look.text("body")
+        names = dict(state.names)
+        labels = {
+            a: self._label_box(local, text, a, names.get(a, a), size)
+            for a in self.data.actors
+            if a in names
+        }
+        taken = [*labels.values(), self._strait_box(local, look, text, _strait_label(1.0))]
+        largest = max(cap for _, _, cap in state.firms) or 1.0
+        gap = max(2, u // 4)
+        marks: list[FirmMark] = []
+        for home, box in labels.items():
+            firms = [(f, cap) for f, h, cap in state.firms if h == home]
+            if not firms:
+                continue
+            radii = [
+                round(u * 0.25 + u * 0.35 * (max(0.0, cap) / largest) ** 0.5) for _, cap in firms
+            ]
+            width = sum(2 * r for r in radii) + gap * (len(radii) - 1)
+            tall = 2 * max(radii)
+            row = pygame.Rect(box.right + gap * 2, box.centery - tall // 2, width, tall)
+            others = [b for b in taken if b is not box]
+            if not local.contains(row) or row.collidelist(others) >= 0:
+                row.right = box.x - gap * 2
+                row.clamp_ip(local)
+            x = row.x
+            for (firm, _), r in zip(firms, radii, strict=True):
+                marks.append(FirmMark(firm, (x + r, row.centery), r))
+                x += 2 * r + gap
+        return marks
 
     def _draw_strait(
         self, out: pygame.Surface, local: pygame.Rect, look: Look, text: Text, tension: float
@@ -145,13 +273,9 @@ class MapView:
         line = [data.fit_point(p, local) for p in data.strait.line]
         if len(line) >= 2:
             pygame.draw.lines(out, colour, False, line, max(3, look.unit // 4))
-        x, y = data.fit_point(data.strait.label, local)
         size = look.text("small")
-        label = f"Taiwan Strait · tension {tension:.0%}"
-        # Below and right of Taiwan, at sea: left of it lie China's coast and Hainan.
-        image = text.font(size, True).render(label, True, colour)
-        box = image.get_rect(topleft=(round(x - size * 0.5), round(y + size * 1.8)))
-        box.clamp_ip(local)
+        label = _strait_label(tension)
+        box = self._strait_box(local, look, text, label)
         _halo(out, text, label, box.center, size, colour, look.colour("background"), "center")
 
     def _draw_links(
@@ -184,12 +308,7 @@ class MapView:
         size: int,
         look: Look,
     ) -> None:
-        x, y = self.label_point(actor, local)
-        anchor, dx, dy = LABEL_PLACES.get(actor, ("center", 0.0, 0.0))
-        where = (round(x + dx * size), round(y + dy * size))
-        image = text.font(size, True).render(name, True, look.colour("text"))
-        box = image.get_rect(**{anchor: where})
-        box.clamp_ip(local)  # the US and the EU sit at the strip's ends
+        box = self._label_box(local, text, actor, name, size)
         _halo(
             out,
             text,
@@ -200,6 +319,10 @@ class MapView:
             look.colour("background"),
             "center",
         )
+
+
+def _strait_label(tension: float) -> str:
+    return f"Taiwan Strait · tension {tension:.0%}"
 
 
 def _mix(a: Colour, b: Colour, f: float) -> Colour:

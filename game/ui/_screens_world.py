@@ -2,7 +2,8 @@
 the charts and the debrief screens that `App` and other screens open).
 
 The world screen draws its map, legend and gauges once into a surface of the window's
-size and, each frame, blits it and draws only the hovered nation's outline and panel.
+size and, each frame, blits it and draws only the hovered nation's outline (or firm's ring)
+and its panel.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pygame
 import pygame_gui
 
 from game.sim import GeoModel
-from game.ui._map import MapView, map_state, tension_colour
+from game.ui._map import MapState, MapView, map_state, tension_colour
 from game.ui._screen import Screen, Text
 from game.ui._screens_charts import ChartsScreen
 from game.ui._screens_debrief import DebriefScreen
@@ -22,7 +23,7 @@ from game.ui._theme import Colour, Look
 if TYPE_CHECKING:
     from game.ui._app import App
 
-__all__ = ["ChartsScreen", "DebriefScreen", "WorldScreen", "nation_facts"]
+__all__ = ["ChartsScreen", "DebriefScreen", "WorldScreen", "firm_facts", "nation_facts"]
 
 # Nation attributes the hover panel shows, with their names for the room.
 FACTS = (
@@ -34,6 +35,20 @@ FACTS = (
     ("quantum_capability", "Quantum capability"),
     ("tariffs_faced", "Tariffs it faces"),
 )
+
+# Firm tags in words for the room.
+TAG_WORDS = {
+    "foundry": "foundry",
+    "ran_vendor": "RAN vendor",
+    "open_ran": "Open RAN",
+    "mainland": "mainland China",
+    "untrusted": "untrusted vendor",
+    "odm": "server maker",
+    "designer": "chip designer",
+    "packaging": "packaging",
+    "power": "power",
+    "quantum_partner": "quantum partner",
+}
 
 
 def advanced_shares(model: GeoModel) -> dict[str, float]:
@@ -81,6 +96,29 @@ def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[
     return lines
 
 
+def firm_facts(model: GeoModel, firm_id: str) -> list[tuple[str, str]]:
+    """What the hover panel says of a firm: (what, value) lines, its name first."""
+    firm = model.firms[firm_id]
+    home = getattr(firm, "home", None)
+    home_name = home.name if home is not None else "—"
+    tags = sorted(firm.tags, key=lambda t: (t != "foundry", t))
+    lines = [
+        (firm.name, f"firm in {home_name}"),
+        ("Home", home_name),
+        ("Kind", ", ".join(TAG_WORDS.get(t, t.replace("_", " ")) for t in tags) or "—"),
+    ]
+    capacity = float(getattr(firm, "adv_capacity", 0.0) or 0.0)
+    world = sum(float(getattr(f, "adv_capacity", 0.0) or 0.0) for f in model.firms.values())
+    if capacity:
+        share = capacity / world if world else 0.0
+        lines.append(("Advanced capacity", f"{capacity:.1f} ({share:.0%} of world)"))
+    for attr, label in (("ran_share", "RAN share"), ("ai_server_share", "AI-server share")):
+        value = float(getattr(firm, attr, 0.0) or 0.0)
+        if value:
+            lines.append((label, f"{value:.0%}"))
+    return lines
+
+
 class WorldScreen(Screen):
     """The world at a glance after a quarter: the map, gauges and scores."""
 
@@ -90,6 +128,8 @@ class WorldScreen(Screen):
         super().__init__(app)
         self.view = MapView()
         self.hovered: str | None = "TW" if app.options.autoplay is not None else None
+        self.firm: str | None = None  # the firm whose dot is under the mouse
+        self.state: MapState | None = None
         self.base: pygame.Surface | None = None
         self.map_rect = pygame.Rect(0, 0, 1, 1)
 
@@ -99,7 +139,7 @@ class WorldScreen(Screen):
         model = session.model
         self.label(f"The world, {model.date}", self.rect(2, 1, 40, 2.6), "@title")
         self.label(
-            f"Quarter {model.turn} of {model.turns} · point at a nation for its numbers",
+            f"Quarter {model.turn} of {model.turns} · point at a nation or a firm's dot for its numbers",
             self.rect(2, 3.8, 50, 1.4),
             "@muted",
         )
@@ -118,6 +158,7 @@ class WorldScreen(Screen):
         height = min(round(width * self.view.data.aspect), round(look.height * 0.45))
         self.map_rect = pygame.Rect(2 * u, round(5.2 * u), width, height)
         self.base = None  # drawn on the first frame, for this size
+        self.state = None
 
     # Events ------------------------------------------------------------------------
     def process_event(self, event: pygame.event.Event) -> bool:
@@ -135,8 +176,28 @@ class WorldScreen(Screen):
             self.open_charts()
             return True
         if event.type == pygame.MOUSEMOTION:
-            self.hovered = self.view.hit(event.pos, self.map_rect, slop=self.unit * 0.6)
+            self.hover(event.pos)
         return False
+
+    def map_state(self) -> MapState:
+        """What the map shows (the model does not change while this screen is up)."""
+        if self.state is None:
+            self.state = map_state(self.app.require_session().model)
+        return self.state
+
+    def hover(self, pos: tuple[int, int]) -> None:
+        """Note the firm's dot under `pos` (its home then counts as hovered), else the
+        nation under it."""
+        self.firm = None
+        if self.map_rect.collidepoint(pos):
+            self.firm = self.view.firm_at(
+                pos, self.map_rect, self.look, self.app.text, self.map_state(), self.unit * 0.1
+            )
+        if self.firm is not None:
+            home = getattr(self.app.require_session().model.firms[self.firm], "home", None)
+            self.hovered = home.id if home is not None else None
+            return
+        self.hovered = self.view.hit(pos, self.map_rect, slop=self.unit * 0.6)
 
     def open_charts(self) -> None:
         """Show the charts; their Back returns here."""
@@ -153,7 +214,16 @@ class WorldScreen(Screen):
         if self.base is None or self.base.get_size() != surface.get_size():
             self.base = self._draw_base(surface.get_size())
         surface.blit(self.base, (0, 0))
-        if self.hovered is not None:
+        if self.firm is not None:
+            for mark in self.view.firm_marks(
+                self.map_rect, self.look, self.app.text, self.map_state()
+            ):
+                if mark.firm == self.firm:
+                    self.view.ring(
+                        surface, mark, self.look.colour("accent"), max(2, self.unit // 8)
+                    )
+            self._draw_panel(surface)
+        elif self.hovered is not None:
             self.view.outline(
                 surface,
                 self.map_rect,
@@ -164,10 +234,12 @@ class WorldScreen(Screen):
             self._draw_panel(surface)
 
     def panel_lines(self) -> list[tuple[str, str]]:
-        """The hover panel's lines for the nation under the mouse (none at sea)."""
+        """The hover panel's lines for the firm or nation under the mouse (none at sea)."""
+        session = self.app.require_session()
+        if self.firm is not None:
+            return firm_facts(session.model, self.firm)
         if self.hovered is None:
             return []
-        session = self.app.require_session()
         team = session.teams.get(self.hovered)
         return nation_facts(session.model, self.hovered, team.name if team else None)
 
@@ -191,7 +263,7 @@ class WorldScreen(Screen):
         return box
 
     def _draw_panel(self, surface: pygame.Surface) -> None:
-        """The hovered nation's numbers in two columns, just below the map (which stays in
+        """The hovered firm's or nation's numbers in two columns, just below the map (which stays in
         view, the nation outlined) over the gauges; see `panel_box`."""
         look, u, text = self.look, self.unit, self.app.text
         lines = self.panel_lines()
@@ -199,7 +271,8 @@ class WorldScreen(Screen):
         font, bold = text.font(size), text.font(big, True)
         facts = [line for line in lines[1:] if line[0] != "Firms"]
         firms = [line for line in lines[1:] if line[0] == "Firms"]
-        half = (len(facts) + 1) // 2
+        # A firm's few lines in one column: narrow enough to sit below the map, off the dots.
+        half = len(facts) if self.firm is not None else (len(facts) + 1) // 2
         columns = [facts[:half], facts[half:]]
         keys = [max((font.size(k)[0] for k, _ in col), default=0) for col in columns]
         strong = text.font(size, True)
@@ -237,7 +310,7 @@ class WorldScreen(Screen):
         base = pygame.Surface(size)
         base.fill(look.colour("background"))
         model = self.app.require_session().model
-        state = map_state(model)
+        state = self.map_state()
         base.blit(self.view.surface(self.map_rect, look, text, state), self.map_rect)
         small = look.text("small")
         y = self.map_rect.bottom + u // 3

@@ -13,6 +13,8 @@ from game.ui._export import debrief_markdown, turning_points
 from game.ui._screens_world import ChartsScreen, DebriefScreen, WorldScreen
 from game.ui._session import Session
 
+from .driver import Player, show_screen
+
 SIZES = [(1280, 720), (3840, 2160)]
 
 
@@ -194,3 +196,26 @@ def test_debrief_Q_asks_first_and_Esc_keeps_the_game(app: App) -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode=""))
     run(app)
     assert not app.running
+
+
+def test_pointing_at_tsmcs_dot_shows_tsmc_and_taiwan_still_shows_taiwan(player: Player) -> None:
+    """With the real pointer: over TSMC's dot a panel names TSMC and its numbers; over
+    Taiwan away from the dots the panel names Taiwan again."""
+    show_screen(player, "world")
+    world = player.screen
+    assert isinstance(world, WorldScreen)
+    marks = world.view.firm_marks(world.map_rect, world.look, player.app.text, world.map_state())
+    assert {m.firm for m in marks} >= {"TSMC", "TSMC_AZ", "Intel", "Samsung", "SMIC"}
+    tsmc = next(m for m in marks if m.firm == "TSMC")
+    player.move(tsmc.centre)
+    assert world.firm == "TSMC"
+    lines = dict(world.panel_lines())
+    assert world.panel_lines()[0] == ("TSMC", "firm in Taiwan")
+    assert lines["Kind"] == "foundry"
+    assert "of world" in lines["Advanced capacity"]
+    taiwan = world.view.label_point("TW", world.map_rect)
+    assert not any(m.contains(taiwan, world.unit) for m in marks)
+    player.move(taiwan)
+    assert world.firm is None
+    assert world.hovered == "TW"
+    assert world.panel_lines()[0][0] == "Taiwan"
