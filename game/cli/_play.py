@@ -39,9 +39,9 @@ def _play(args: argparse.Namespace) -> int:
         autoplay=args.autoplay,
         screenshots=args.screenshots,
         saves=args.saves,
-        # "How to play" opens by itself until this machine has a saves folder (autoplay
+        # "How to play" opens by itself until the saves folder holds a game (autoplay
         # shows it for its screenshots).
-        first_time=args.autoplay is not None or not args.saves.exists(),
+        first_time=args.autoplay is not None or not any(args.saves.glob("*.json")),
     )
     code = play(options)
     if args.screenshots is not None and args.autoplay is not None:
