@@ -176,7 +176,7 @@ def debrief_markdown(
     ]
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     for rank, nation in enumerate(ranked, 1):
-        who = f"team {teams[nation]}" if nation in teams else "bot"
+        who = _team_words(teams[nation]) if nation in teams else "bot"
         out.append(f"| {rank} | {names.get(nation, nation)} | {who} | {scores[nation]:.1f} |")
     out += ["", "### How each nation was scored", ""]
     for nation in ranked:
@@ -242,3 +242,8 @@ def export_debrief(
     points = turning_points(model, reports=reports)
     path.write_text(debrief_markdown(model, teams, charts, points), encoding="utf-8")
     return path
+
+
+def _team_words(name: str) -> str:
+    """'Taipei' -> 'team Taipei'; 'Team Taiwan' stays as it is (no 'team Team Taiwan')."""
+    return name if name.lower().startswith("team") else f"team {name}"

@@ -93,7 +93,7 @@ class DebriefScreen(Screen):
         parts = ["<b>Final scores</b>"]
         for rank, nation in enumerate(ranked, 1):
             name = html.escape(model.nations[nation].name)
-            who = f"team {html.escape(teams[nation].name)}" if nation in teams else "bot"
+            who = html.escape(_team_words(teams[nation].name)) if nation in teams else "bot"
             parts.append(
                 f"<br><b>{rank}. {name}: {scores[nation]:.1f}</b> <font color='{muted}'>({who})</font>"
             )
@@ -242,3 +242,8 @@ class DebriefScreen(Screen):
             rect = pygame.Rect(area.x + i * (w + u), area.y, w, area.h)
             draw_chart(base, rect, charts[key], dates, self.app.text, look.text("small"), ink)
         return base
+
+
+def _team_words(name: str) -> str:
+    """'Taipei' -> 'team Taipei'; 'Team Taiwan' stays as it is (no 'team Team Taiwan')."""
+    return name if name.lower().startswith("team") else f"team {name}"

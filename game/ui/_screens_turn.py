@@ -23,7 +23,8 @@ STEP = 5  # percentage points a key press moves a slider
 
 # Words a name of the rules spells in small letters that people write otherwise.
 _SPELLING = {"ai": "AI", "t7": "T7", "5050": "50-50", "us": "US", "tw": "TW", "cn": "CN",
-             "eu": "EU", "gdp": "GDP", "ran": "RAN", "eppd": "EPPD", "odm": "ODM"}  # fmt: skip
+             "eu": "EU", "gdp": "GDP", "ran": "RAN", "eppd": "EPPD", "odm": "ODM",
+             "taiwan": "Taiwan"}  # fmt: skip
 
 
 def pretty(ident: str) -> str:
@@ -498,7 +499,7 @@ class WhyWindow(Screen):
         if why.changes:
             parts.append("<br><br><b>What changed</b>")
             specs = model.ruleset.attributes
-            for t in why.changes[:14]:
+            for t in [c for c in why.changes if c.after != c.before][:14]:
                 kind = (
                     "world"
                     if t.target == "world"

@@ -76,7 +76,7 @@ def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[
         reverse=True,
     )
     lines = [
-        (agent.name, f"team {team}" if team else "bot"),
+        (agent.name, _team_words(team) if team else "bot"),
         ("Score", f"{scores.get(nation, 0.0):.1f} (#{rank})"),
     ]
     if gdp is not None:
@@ -494,3 +494,8 @@ def _legend(
     else:
         pygame.draw.line(surface, colour, (x, mid), (x + 2 * u, mid), width)
     return text.draw(surface, label, (x + 2 * u + u // 3, y), size, colour).right
+
+
+def _team_words(name: str) -> str:
+    """'Taipei' -> 'team Taipei'; 'Team Taiwan' stays as it is (no 'team Team Taiwan')."""
+    return name if name.lower().startswith("team") else f"team {name}"
