@@ -75,6 +75,7 @@ class DecideScreen(Screen):
             {k: int(v) for k, v in raw.items()}, lines[0], round(raw[lines[0]])
         )
         self.selected = 0
+        self.moved = False  # untouched sliders keep the standing split exactly
         self.chosen: dict[str, str | None] = {}  # action -> target
         self.options = model.action_options(nation)
         self.widgets: dict[str, Any] = {}
@@ -230,6 +231,7 @@ class DecideScreen(Screen):
     # Events ------------------------------------------------------------------------
     def set_line(self, line: str, value: int) -> None:
         """Move one line of the split; the others make room."""
+        self.moved = True
         self.split = balance_split(self.split, line, value)
         for name, share in self.split.items():
             self.widgets[f"slider:{name}"].set_current_value(share)
@@ -316,11 +318,10 @@ class DecideScreen(Screen):
 
     def decision(self) -> Decision:
         """The team's choices as a `Decision`, as a decisions file would give them."""
-        return Decision(
-            self.nation,
-            {line: share / 100 for line, share in self.split.items() if share},
-            list(self.chosen.items()),
-        )
+        # Whole percentages would round the standing split a little every quarter; a
+        # team that leaves the sliders alone keeps it as it is.
+        invest = {line: share / 100 for line, share in self.split.items() if share}
+        return Decision(self.nation, invest if self.moved else None, list(self.chosen.items()))
 
     def review(self) -> None:
         """Show a summary of the choices to confirm."""

@@ -183,3 +183,12 @@ def test_taiwan_accepts_the_5050_plan_the_turn_after_the_us_proposes_it(player: 
     assert model.world.sourcing_deal == 1
     taken = [d for d in model.record().decisions if d.turn == 2 and d.nation == "TW"]
     assert [a for d in taken for a in d.actions] == [("accept_proposal", "US")]
+
+
+def test_untouched_sliders_keep_the_standing_split(decide: DecideScreen) -> None:
+    """Confirming without moving a slider keeps the standing split (no rounding drift)."""
+    assert decide.decision().invest is None
+    decide.set_line(next(iter(decide.split)), 50)
+    invest = decide.decision().invest
+    assert invest is not None
+    assert sum(invest.values()) == pytest.approx(1.0)
