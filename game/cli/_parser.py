@@ -22,34 +22,27 @@ _RUN_OPTIONS = {
 }  # fmt: skip
 
 
-def _positive_int(text: str) -> int:
+def _whole(text: str, least: int, wanted: str, too_small: str) -> int:
+    """`text` as a whole number of at least `least`, else argparse's error in words."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected {too_small}, got {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole(text, 1, "a whole number", "a number of at least 1")
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a seed of 0 or more, got {value}")
-    return value
+    return _whole(text, 0, "a whole number", "a seed of 0 or more")
 
 
 def _turn(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a turn number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a turn of 0 (the start) or more, got {value}")
-    return value
+    return _whole(text, 0, "a turn number", "a turn of 0 (the start) or more")
 
 
 def _assignment(text: str) -> tuple[str, str]:

@@ -184,26 +184,25 @@ class AgentIndex:
             return self.lists[i]
         return self.groups[i].get(nation.id, ())
 
-    def _cached(self, key: tuple[Any, ...], compute: Callable[[], float]) -> float:
-        if not self.caching or self.dirty:
-            return compute()
-        value = self._cache.get(key)
-        if value is None:
-            value = self._cache[key] = compute()
-        return value
-
     def total(self, i: int, nation: Any, attr: str, where: str | None) -> float:
         """Sum of `attr` over list `i` (of `nation`), counting only agents with `where` > 0."""
-        return self._cached(
-            ("total", i, nation, attr, where),
-            lambda: _sum(self.members(i, nation), attr, where),
-        )
+        if not self.caching or self.dirty:  # the usual case outside rules over agents
+            return _sum(self.members(i, nation), attr, where)
+        key = ("total", i, nation, attr, where)
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = _sum(self.members(i, nation), attr, where)
+        return value
 
     def count(self, i: int, nation: Any, where: str | None) -> float:
         """Number of agents in list `i` (of `nation`) with `where` > 0 (all when None)."""
-        return self._cached(
-            ("count", i, nation, where), lambda: _count(self.members(i, nation), where)
-        )
+        if not self.caching or self.dirty:
+            return _count(self.members(i, nation), where)
+        key = ("count", i, nation, where)
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = _count(self.members(i, nation), where)
+        return value
 
     def mean(self, i: int, nation: Any, attr: str, where: str | None) -> float:
         """Average of `attr` over the agents `count` would count (0 when there are none)."""

@@ -118,7 +118,7 @@ class GeoModel(mesa.Model):
         self.tracing = trace
         self.traces: list[TraceEntry] = []
         self.news: list[NewsItem] = []
-        self.event_log: list[tuple[int, str]] = []
+        self.fired_events: list[tuple[int, str, str]] = []  # (turn, event, what fired it)
         self.action_log: list[tuple[int, str, str, str | None]] = []
         self.decision_log: list[DecisionRecord] = []
         self.injection_log: list[tuple[int, str]] = []
@@ -129,7 +129,6 @@ class GeoModel(mesa.Model):
         self._fired: dict[str, int] = {}
         self._last_fired: dict[str, int] = {}
         self._outcomes: list[ActionOutcome] = []
-        self._event_causes: list[tuple[int, str, str]] = []
         self._expected_bots: dict[int, dict[str, DecisionRecord]] = {}  # when replaying
         self._check_bots = False
         self.undo_log: list[tuple[int, tuple[DecisionRecord, ...]]] = []
@@ -289,7 +288,7 @@ class GeoModel(mesa.Model):
             self.running = False
             return
         before = dict(self.metric_values)
-        marks = (len(self.news), len(self.traces), len(self.event_log), len(self.decision_log))
+        marks = (len(self.news), len(self.traces), len(self.fired_events), len(self.decision_log))
         self._outcomes = []
         self.turn += 1
         self._set_clock(self.turn)
@@ -312,7 +311,7 @@ class GeoModel(mesa.Model):
             date=self.date_of(self.turn),
             decisions=tuple(self.decision_log[marks[3] :]),
             actions=tuple(self._outcomes),
-            events=tuple((event, cause) for _, event, cause in self._event_causes[marks[2] :]),
+            events=tuple((event, cause) for _, event, cause in self.fired_events[marks[2] :]),
             news=tuple(self.news[marks[0] :]),
             traces=tuple(self.traces[marks[1] :]),
             metrics={k: (before.get(k, v), v) for k, v in self.metric_values.items()},
@@ -421,11 +420,15 @@ class GeoModel(mesa.Model):
             if p > 0 and self.random.random() < p:
                 self.fire(ident, "chance")
 
+    @property
+    def event_log(self) -> list[tuple[int, str]]:
+        """(turn, event id) of every event fired so far."""
+        return [(turn, event) for turn, event, _ in self.fired_events]
+
     def fire(self, event_id: str, cause: str, depth: int = 0) -> None:
         """Fire an event now: record it and apply its effects in world scope."""
         event = self.ruleset.events[event_id]
-        self.event_log.append((self.turn, event_id))
-        self._event_causes.append((self.turn, event_id, cause))
+        self.fired_events.append((self.turn, event_id, cause))
         self._fired[event_id] = self._fired.get(event_id, 0) + 1
         self._last_fired[event_id] = self.turn
         c = self.context
