@@ -90,6 +90,7 @@ class AttributeSpec(Strict):
     min: float | None = None
     max: float | None = None
     doc: str = ""
+    label: Annotated[str, Field(max_length=40)] = ""  # a short name for screens ("" = the id)
 
 
 def attribute_entry(value: Any) -> Any:
@@ -195,6 +196,9 @@ class ProposalSpec(Strict):
     on_accept: list[Effect] = []
     on_reject: list[Effect] = []
     on_expire: list[Effect] = []
+    # Why each outcome does what it does, when it differs from the proposal's own doc and
+    # source (the article may report a rejection only; accepting is then an assumption).
+    outcomes: dict[Literal["accept", "reject", "expire"], Documented] = {}
 
 
 class ActionSpec(Documented):

@@ -72,11 +72,16 @@ def describe(model: GeoModel, cause: str) -> Cause:
         kind, spec, where = "event", rs.events[base].spec, rs.events[base].where
     if spec is None:
         return Cause(cause, "other", cause, "", False, "")
+    doc, source, assumption = spec.doc, spec.source, spec.assumption
     if answer:
         kind = "answer"
-    text = spec.source or spec.assumption or ""
-    doc = spec.doc + (f" ({_ANSWERS.get(answer, answer)})" if answer else "")
-    return Cause(cause, kind, doc, text, spec.source is None, where)
+        proposal = spec.proposal if isinstance(spec, ActionSpec) else None
+        outcome = proposal.outcomes.get(answer) if proposal else None  # type: ignore[call-overload]
+        if outcome is not None:  # the outcome's own doc and source
+            doc, source, assumption = outcome.doc, outcome.source, outcome.assumption
+        else:
+            doc += f" ({_ANSWERS.get(answer, answer)})"
+    return Cause(cause, kind, doc, source or assumption or "", source is None, where)
 
 
 _ANSWERS = {"accept": "accepted", "reject": "rejected", "expire": "left to lapse"}

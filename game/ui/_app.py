@@ -15,8 +15,10 @@ from typing import Any
 
 import pygame
 import pygame_gui
+from pygame_gui.windows import UIMessageWindow
 
 from game.errors import GameError
+from game.ui._focus import Focus, quiet_underneath, top_window
 from game.ui._mapdata import font_path
 from game.ui._present import Presenter
 from game.ui._screen import Screen, Text
@@ -72,6 +74,7 @@ class App:
         self.timer_minutes: int | None = None  # the facilitator's turn timer (None: off)
         self.notice: tuple[str, float] | None = None  # a line for the room, and its seconds
         self.presenter = Presenter()
+        self.focus = Focus()  # the keyboard's place among the controls (Tab, Space)
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""
@@ -90,6 +93,8 @@ class App:
     def show(self, screen: Screen) -> None:
         """Replace the current screen (and close any overlay)."""
         self.manager.clear_and_reset()
+        if screen is not self.screen:
+            self.focus.reset()  # the same screen rebuilt keeps its place; a new one starts over
         self.overlay = None
         self.screen = screen
         screen.build()
@@ -225,6 +230,8 @@ class App:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F1 and self.session:
             self.toggle_facilitator()
             return
+        if self._keyboard_focus(event):
+            return
         self.manager.process_events(event)
         if (
             event.type == pygame_gui.UI_BUTTON_PRESSED
@@ -239,6 +246,26 @@ class App:
             self.overlay.process_event(event)
         elif self.screen is not None:
             self.screen.process_event(event)
+
+    def _keyboard_focus(self, event: pygame.event.Event) -> bool:
+        """Tab / Shift+Tab move the focus between controls, Space presses the focused one;
+        a click hands control back to the mouse. Return True when the event was used."""
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            self.focus.reset()
+            return False
+        if event.type != pygame.KEYDOWN:
+            return False
+        shift = bool(getattr(event, "mod", 0) & pygame.KMOD_SHIFT)
+        if event.key == pygame.K_TAB:
+            self.focus.move(self.manager, -1 if shift else 1)
+            return True
+        if event.key == pygame.K_SPACE:
+            return self.focus.press(self.manager, backwards=shift)
+        window = top_window(self.manager)
+        if event.key == pygame.K_ESCAPE and isinstance(window, UIMessageWindow):
+            window.kill()  # a message (a save that would not load): Esc dismisses it
+            return True
+        return False
 
     def toggle_facilitator(self) -> None:
         """Open or close the facilitator's menu."""
@@ -264,10 +291,12 @@ class App:
         for screen in (self.screen, self.overlay):
             if screen is not None:
                 screen.update(dt)
+        quiet_underneath(self.manager)
         self.manager.update(dt)
         if self.screen is not None:
             self.screen.draw(self.window)
         self.manager.draw_ui(self.window)
+        self.focus.draw(self.window, self.manager, self.look.colour("accent"))
         if self.overlay is not None:
             self.overlay.draw(self.window)
         self._draw_notice(dt)

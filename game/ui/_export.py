@@ -7,6 +7,7 @@ instructor hands out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,18 @@ from game.ui._charts import Ink, key_charts, render_chart
 from game.ui._screen import Text
 from game.ui._theme import Look
 
-__all__ = ["TurningPoint", "debrief_markdown", "export_debrief", "turning_points"]
+__all__ = [
+    "SCORES_NOTE",
+    "TurningPoint",
+    "debrief_markdown",
+    "export_debrief",
+    "score_line",
+    "seat_order",
+    "turning_points",
+]
+
+# What the room must hear before reading the scores: each nation has its own objectives.
+SCORES_NOTE = "Scores compare a nation's play with its own objectives, not with other nations."
 
 # The metrics whose jumps make a turning point, in the order a change is listed.
 KEY_METRICS = (
@@ -75,6 +87,24 @@ def pretty(ident: str) -> str:
     ]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def seat_order(model: GeoModel, teams: Iterable[str] = ()) -> list[str]:
+    """The nations as the scores list them: the teams' first, then the bots', each in the
+    ruleset's order (never by score, which measures a nation against its own objectives)."""
+    played = set(teams)
+    return [n for n in model.nations if n in played] + [n for n in model.nations if n not in played]
+
+
+def score_line(model: GeoModel, nation: str) -> str:
+    """A nation's score as the sum of its objectives' points, in one line:
+    'Silicon shield 46.4 + US–Taiwan trust 14.2 + TW GDP index 52.7 + TW tech 21.4'."""
+    line = ""
+    for term in model.score_terms(nation):
+        sign = "−" if term.points < 0 else "+"
+        words = f"{pretty(term.metric)} {abs(term.points):.1f}"
+        line = f"{line} {sign} {words}" if line else f"{sign.strip('+')}{words}"
+    return line
 
 
 def turning_points(
@@ -171,15 +201,21 @@ def debrief_markdown(
         "",
         "## Final scores",
         "",
-        "| Rank | Nation | Played by | Score |",
-        "| ---: | --- | --- | ---: |",
+        f"{SCORES_NOTE} Teams first, then the bots.",
+        "",
+        "| Nation | Played by | Score | Aim | Points per objective |",
+        "| --- | --- | ---: | --- | --- |",
     ]
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    for rank, nation in enumerate(ranked, 1):
+    order = seat_order(model, teams)
+    for nation in order:
         who = _team_words(teams[nation]) if nation in teams else "bot"
-        out.append(f"| {rank} | {names.get(nation, nation)} | {who} | {scores[nation]:.1f} |")
+        objective = model.ruleset.objectives[nation].doc
+        out.append(
+            f"| {names.get(nation, nation)} | {who} | {scores[nation]:.1f} | {objective} "
+            f"| {score_line(model, nation)} |"
+        )
     out += ["", "### How each nation was scored", ""]
-    for nation in ranked:
+    for nation in order:
         objective = model.ruleset.objectives[nation]
         out += [f"**{names.get(nation, nation)}** — {objective.doc}", ""]
         out += ["| Term | Weight | Over | Value | Points |", "| --- | ---: | --- | ---: | ---: |"]

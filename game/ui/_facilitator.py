@@ -26,7 +26,8 @@ ENDED_OFF = frozenset({"inject", "undo", "end"})
 
 
 def _where_we_are(model: Any) -> str:
-    """'Next: 2025 Q2 · 1 of 12 quarters played', and what the facilitator has queued."""
+    """'Next: 2025 Q2 · 1 of 12 quarters played', and on a line of its own what the
+    facilitator has queued."""
     text = f"{model.turn} of {model.turns} quarters played"
     if not model.over:
         text = f"Next: {model.date_of(model.turn + 1)} · " + text
@@ -36,7 +37,7 @@ def _where_we_are(model: Any) -> str:
         if line.event is not None and line.turn > model.turn
     ]
     if queued:
-        text += " · queued: " + ", ".join(queued)
+        text += "\nQueued: " + ", ".join(queued)
     return text
 
 
@@ -45,7 +46,11 @@ def _timer_label(minutes: int | None) -> str:
 
 
 class FacilitatorMenu(Screen):
-    """A window of the facilitator's controls."""
+    """A window of the facilitator's controls, laid out to the lengths of its texts.
+
+    What an action did shows on the menu's last lines (the menu is built again around it),
+    so nothing is drawn over the window and no line is cut short.
+    """
 
     name = "facilitator"
 
@@ -53,91 +58,146 @@ class FacilitatorMenu(Screen):
         super().__init__(app)
         self.window: Any = None
         self.buttons: dict[Any, str] = {}
-        self.status: Any = None
+        self.outcome = ""  # what the facilitator's last action did
+        self.chosen: str | None = None  # the event last injected, still chosen on rebuild
 
+    # Measuring -----------------------------------------------------------------------
+    def _width(self, text: str) -> int:
+        """The width a label or button needs for `text` (body text) with a margin."""
+        return self.app.text.font(self.look.text()).size(text)[0] + self.unit
+
+    def _lines(self, text: str, width: int) -> list[str]:
+        """`text` wrapped to `width` pixels; a word wider than that (a save's path) is cut."""
+        size = self.look.text()
+        font = self.app.text.font(size)
+        lines: list[str] = []
+        for line in self.app.text.wrap(text, size, width):
+            while font.size(line)[0] > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and font.size(line[:cut])[0] > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+        return lines
+
+    # Building ------------------------------------------------------------------------
     def build(self) -> None:
         session = self.app.require_session()
         model = session.model
         look, u = self.look, self.unit
-        rect = pygame.Rect(look.width // 2 - 18 * u, 2 * u, 36 * u, look.height - 4 * u)
+        # A line the room was just shown (Undo's) moves into the menu rather than being
+        # drawn over it.
+        if self.app.notice is not None:
+            self.outcome = self.outcome or self.app.notice[0]
+            self.app.notice = None
+        tallest = look.height - 4 * u
+        rect = pygame.Rect(look.width // 2 - 18 * u, 2 * u, 36 * u, tallest)
         self.window = UIWindow(rect, manager=self.manager, window_display_title="Facilitator (F1)")
+        self.buttons = {}
         box = self.window
-
-        def place(x: float, y: float, w: float, h: float = 1.8) -> pygame.Rect:
-            return pygame.Rect(round(x * u), round(y * u), round(w * u), round(h * u))
+        inner = box.get_container().get_rect()
+        left, full = u, inner.width - 2 * u
+        gap, row, line = round(0.6 * u), round(1.8 * u), round(look.text() * 1.6)
+        half = (full - gap) // 2
+        right = left + half + gap
 
         # At the debrief (the game over, or ended from here) nothing is left to inject,
         # undo or end: those buttons are greyed out; Save and Back still work.
         ended = session.over or getattr(self.app.screen, "name", "") == "debrief"
 
-        def button(text: str, where: pygame.Rect, action: str, tip: str = "") -> None:
+        def button(text: str, x: int, y: int, w: int, action: str, tip: str = "") -> None:
             b = pygame_gui.elements.UIButton(
-                where, text, manager=self.manager, container=box, tool_tip_text=tip or None
+                pygame.Rect(x, y, w, row),
+                text,
+                manager=self.manager,
+                container=box,
+                tool_tip_text=tip or None,
             )
             if ended and action in ENDED_OFF:
                 b.disable()
             self.buttons[b] = action
 
-        UILabel(
-            place(1, 0.5, 32),
-            _where_we_are(model),
-            manager=self.manager,
-            container=box,
-        )
+        def label(text: str, x: int, y: int, w: int) -> UILabel:
+            return UILabel(
+                pygame.Rect(x, y, w, max(row, line)),
+                text,
+                manager=self.manager,
+                container=box,
+            )
+
+        def menu(options: list[str], chosen: str, x: int, y: int, w: int) -> UIDropDownMenu:
+            return UIDropDownMenu(
+                options, chosen, pygame.Rect(x, y, w, row), manager=self.manager, container=box
+            )
+
+        def lines(text: str, y: int) -> int:
+            for part in self._lines(text, full):
+                UILabel(pygame.Rect(left, y, full, line), part, manager=self.manager, container=box)
+                y += line
+            return y
+
+        y = lines(_where_we_are(model), round(0.5 * u)) + gap
+
         events = list(model.ruleset.events)
-        UILabel(place(1, 2.6, 12), "Make it happen:", manager=self.manager, container=box)
-        self.event_menu = UIDropDownMenu(
-            [pretty(e) for e in events],
-            pretty(events[0]),
-            place(13, 2.6, 12),
-            manager=self.manager,
-            container=box,
-        )
         self.event_ids = {pretty(e): e for e in events}
+        said = self._width("Make it happen:")
+        inject = self._width("Inject next turn") + u
+        label("Make it happen:", left, y, said)
+        chosen = self.chosen if self.chosen in self.event_ids else pretty(events[0])
+        self.event_menu = menu(
+            list(self.event_ids), chosen, left + said, y, full - said - inject - gap
+        )
         button(
             "Inject next turn",
-            place(25.5, 2.6, 8.5),
+            left + full - inject,
+            y,
+            inject,
             "inject",
             "The event fires in the coming quarter",
         )
+        y += row + gap
         button(
             "Undo last turn",
-            place(1, 5, 16),
+            left,
+            y,
+            half,
             "undo",
             "Take the last quarter back; teams decide it again",
         )
-        button("Save now", place(18, 5, 16), "save", "Write the game to the saves folder")
+        button("Save now", right, y, half, "save", "Write the game to the saves folder")
+        y += row + gap
         button(
-            "Pause (hide the screen)",
-            place(1, 7.4, 16),
-            "pause",
-            "A curtain until a key is pressed",
+            "Pause (hide the screen)", left, y, half, "pause", "A curtain until a key is pressed"
         )
-        UILabel(place(18, 7.4, 8), "Turn timer:", manager=self.manager, container=box)
-        self.timer_menu = UIDropDownMenu(
-            list(TIMERS),
-            _timer_label(self.app.timer_minutes),
-            place(26, 7.4, 8),
-            manager=self.manager,
-            container=box,
+        said = self._width("Turn timer:")
+        label("Turn timer:", right, y, said)
+        self.timer_menu = menu(
+            list(TIMERS), _timer_label(self.app.timer_minutes), right + said, y, half - said
         )
-        y = 9.9
-        UILabel(
-            place(1, y, 32), "Seats (from the coming turn):", manager=self.manager, container=box
-        )
+        y += row + gap
+
+        # Seats in two columns, so the menu stays short whatever the number of nations.
+        label("Seats (from the coming turn):", left, y, full)
+        y += max(row, line)
         self.seat_menus: dict[Any, str] = {}
+        named = max(self._width(n.name) for n in model.nations.values())
+        lowest = 0  # the bottom of the lowest seat's list when open
         for i, (ident, nation) in enumerate(model.nations.items()):
-            row = y + 2.1 + i * 2.1
-            UILabel(place(1, row, 12), nation.name, manager=self.manager, container=box)
+            x = left if i % 2 == 0 else right
+            top = y + (i // 2) * (row + gap // 2)
+            label(nation.name, x, top, named)
             current = "Team" if ident in session.teams else "Bot"
-            menu = UIDropDownMenu(
-                ["Team", "Bot"], current, place(13, row, 8), manager=self.manager, container=box
-            )
-            self.seat_menus[menu] = ident
-        bottom = y + 2.5 + len(model.nations) * 2.1
-        button("End the game → debrief", place(1, bottom, 16), "end")
-        button("Back to the game (F1)", place(18, bottom, 16), "close")
-        self.status = UILabel(place(1, bottom + 2.4, 33), "", manager=self.manager, container=box)
+            seat = menu(["Team", "Bot"], current, x + named, top, min(half - named, 8 * u))
+            self.seat_menus[seat] = ident
+            lowest = top + 3 * row + u
+        y += (len(model.nations) + 1) // 2 * (row + gap // 2) + gap // 2
+        button("End the game → debrief", left, y, half, "end")
+        button("Back to the game (F1)", right, y, half, "close")
+        y = lines(self.outcome, y + row + gap)
+        # The window fits its lines, and leaves the lowest seat's options room to open.
+        chrome = box.rect.height - inner.height
+        box.set_dimensions((box.rect.width, min(tallest, max(y, lowest) + u // 2 + chrome)))
 
     def draw(self, surface: pygame.Surface) -> None:
         """The window is a widget; nothing to draw over it."""
@@ -152,7 +212,7 @@ class FacilitatorMenu(Screen):
             and event.ui_element is self.timer_menu
         ):
             self.app.timer_minutes = TIMERS[event.text]
-            self.say(f"turn timer: {event.text.lower()} (from the next team's decision)")
+            self.say(f"Turn timer: {event.text.lower()} (from the next team's decision)")
             return True
         if (
             event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED
@@ -175,6 +235,7 @@ class FacilitatorMenu(Screen):
         if action == "inject":
             chosen = self.event_menu.selected_option
             label = chosen[0] if isinstance(chosen, tuple) else chosen
+            self.chosen = label
             session.inject(self.event_ids[label])
             self.say(f"{label} will happen in {session.model.date_of(session.model.turn + 1)}")
         elif action == "undo":
@@ -184,6 +245,8 @@ class FacilitatorMenu(Screen):
             except GameError as exc:
                 self.say(str(exc))
                 return True
+            # The menu closes (the next step replaces the screen) so the room sees the
+            # banner; opened again, the menu shows the same line at its foot.
             self.window.kill()
             self.app.next_step()
             self.app.tell(f"Took back {undone}: the teams decide it again")
@@ -196,7 +259,7 @@ class FacilitatorMenu(Screen):
             except (GameError, OSError) as exc:
                 self.say(str(exc))
                 return True
-            self.say(f"saved to {path}")
+            self.say(f"Saved to {path}")
         elif action == "pause":
             self.window.kill()
             self.app.close_overlay()
@@ -213,9 +276,12 @@ class FacilitatorMenu(Screen):
         return True
 
     def say(self, text: str) -> None:
-        """Tell the facilitator what happened."""
-        if self.status is not None:
-            self.status.set_text(text)
+        """Tell the facilitator what happened, on the menu's last lines (the menu is laid
+        out again around them, and around what is now queued)."""
+        self.outcome = text
+        if self.window is not None and self.window.alive():
+            self.window.kill()
+            self.build()
 
     def autoplay(self) -> None:
         self._close()

@@ -108,6 +108,23 @@ class MapView:
         """An actor's label point in pixels."""
         return self.data.fit_point(self.data.actors[actor].label, rect)
 
+    def bounds(self, actor: str, rect: pygame.Rect) -> pygame.Rect:
+        """The rectangle around all of an actor's land, in pixels (empty when it has none)."""
+        points = [p for polygon in self.fitted(rect).get(actor, []) for p in polygon]
+        if not points:
+            return pygame.Rect(rect.topleft, (0, 0))
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        return pygame.Rect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+
+    def strait_label_box(
+        self, rect: pygame.Rect, look: Look, text: Text, state: MapState
+    ) -> pygame.Rect:
+        """Where the Taiwan Strait's label is drawn (with its rim), in window pixels."""
+        local = pygame.Rect(0, 0, rect.w, rect.h)
+        box = self._strait_box(local, look, text, _strait_label(state.tension))
+        rim = _rim(look.text("small"))
+        return box.move(rect.topleft).inflate(2 * rim, 2 * rim)
+
     def hit(self, pos: tuple[int, int], rect: pygame.Rect, slop: float) -> str | None:
         """The actor under `pos`, or None (at sea or outside the map)."""
         if not rect.collidepoint(pos):
@@ -325,6 +342,11 @@ def _strait_label(tension: float) -> str:
     return f"Taiwan Strait · tension {tension:.0%}"
 
 
+def _rim(size: int) -> int:
+    """How thick the dark rim around a label of text size `size` is."""
+    return max(1, size // 12)
+
+
 def _mix(a: Colour, b: Colour, f: float) -> Colour:
     """`a` moved the fraction `f` of the way to `b`."""
     return tuple(round(x + (y - x) * f) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
@@ -341,7 +363,7 @@ def _halo(
     anchor: str,
 ) -> None:
     """Text with a dark rim, readable over any land colour or the sea."""
-    rim = max(1, size // 12)
+    rim = _rim(size)
     for dx, dy in (
         (-rim, 0),
         (rim, 0),

@@ -1,20 +1,29 @@
-"""The debrief at the end: scores and how they were earned, the turning points, two charts,
-and Export (a Markdown file with PNG charts in a folder the instructor hands out)."""
+"""The debrief at the end, made to be projected: each nation's score against its own
+objectives (a table with no scroll bar, teams first, never a ranking), the turning points,
+and Export (a Markdown file with PNG charts in a folder the instructor hands out). The
+charts are one key away (C).
+
+The table and the turning points are drawn once into a surface of the window's size.
+"""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UITextBox
 from pygame_gui.windows import UIConfirmationDialog
 
-from game.sim import GeoModel
-from game.ui._charts import Ink, draw_chart, key_charts
-from game.ui._export import export_debrief, pretty, turning_points
+from game.ui._export import (
+    SCORES_NOTE,
+    TurningPoint,
+    export_debrief,
+    pretty,
+    score_line,
+    seat_order,
+    turning_points,
+)
 from game.ui._screen import Screen
 
 if TYPE_CHECKING:
@@ -33,7 +42,9 @@ class DebriefScreen(Screen):
         self.exported: Path | None = None
         self.status_text = "Export writes debrief.md and its charts into the saves folder."
         self.base: pygame.Surface | None = None
-        self.charts_top = 0
+        self.content = pygame.Rect(0, 0, 0, 0)  # between the title and the status line
+        self.score_rows: dict[str, pygame.Rect] = {}  # each nation's row, as last drawn
+        self.points_shown: list[TurningPoint] = []  # the turning points that fitted
         self.confirm: UIConfirmationDialog | None = None
 
     def build(self) -> None:
@@ -49,22 +60,8 @@ class DebriefScreen(Screen):
             "@muted",
         )
         top = round(5.2 * u)
-        bottom = look.height - round(5.6 * u)
-        boxes = round((bottom - top) * 0.52)
-        half = (look.width - 5 * u) // 2
-        UITextBox(
-            self._scores_html(model),
-            pygame.Rect(2 * u, top, half, boxes),
-            manager=self.manager,
-        )
-        UITextBox(
-            self._turning_html(model),
-            pygame.Rect(3 * u + half, top, half, boxes),
-            manager=self.manager,
-        )
-        self.charts_top = top + boxes + u // 2
-        self.chart_area = pygame.Rect(
-            2 * u, self.charts_top, look.width - 4 * u, bottom - self.charts_top
+        self.content = pygame.Rect(
+            2 * u, top, look.width - 4 * u, look.height - round(5.6 * u) - top
         )
         self.status = self.label(
             self.status_text,
@@ -83,38 +80,6 @@ class DebriefScreen(Screen):
             tip="Write debrief.md with PNG charts into a folder to hand out",
         )
         self.base = None
-
-    # Content -----------------------------------------------------------------------
-    def _scores_html(self, model: GeoModel) -> str:
-        teams = self.app.require_session().teams
-        muted = "#{:02x}{:02x}{:02x}".format(*self.look.colour("muted"))
-        scores = model.scores()
-        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-        parts = ["<b>Final scores</b>"]
-        for rank, nation in enumerate(ranked, 1):
-            name = html.escape(model.nations[nation].name)
-            who = html.escape(_team_words(teams[nation].name)) if nation in teams else "bot"
-            parts.append(
-                f"<br><b>{rank}. {name}: {scores[nation]:.1f}</b> <font color='{muted}'>({who})</font>"
-            )
-            for term in model.score_terms(nation):
-                parts.append(
-                    f"<br><font color='{muted}'>   {html.escape(pretty(term.metric))} "
-                    f"({term.over} {term.value:.2f} × {term.weight:g}) = {term.points:.1f}</font>"
-                )
-        return "".join(parts)
-
-    def _turning_html(self, model: GeoModel) -> str:
-        points = turning_points(model, reports=self.app.require_session().reports)
-        parts = ["<b>Turning points</b> (largest first)"]
-        if not points:
-            parts.append("<br>No quarter moved the key metrics much.")
-        for point in points:
-            moved = "; ".join(f"{pretty(m)} {a:.2f} → {b:.2f}" for m, a, b in point.changes)
-            parts.append(f"<br><b>{point.date}</b>: {html.escape(moved)}")
-            for line in point.behind[:3]:
-                parts.append(f"<br>• {html.escape(line)}")
-        return "".join(parts)
 
     # Events ------------------------------------------------------------------------
     def process_event(self, event: pygame.event.Event) -> bool:
@@ -229,19 +194,140 @@ class DebriefScreen(Screen):
         surface.blit(self.base, (0, 0))
 
     def _draw_base(self, size: tuple[int, int]) -> pygame.Surface:
-        look, u = self.look, self.unit
+        """The scores' table, then the turning points in the room left below it. The teams'
+        aims go when the turning points would be left too little room (many teams in a small
+        window): the points per objective still name every objective, the export has both."""
+        u = self.unit
         base = pygame.Surface(size)
-        base.fill(look.colour("background"))
-        model = self.app.require_session().model
-        charts = {c.key: c for c in key_charts(model, look)}
-        dates = [model.date_of(t) for t in range(1, model.turn + 1)]
-        area = self.chart_area
-        w = (area.w - u) // 2
-        ink = Ink.screen(look)
-        for i, key in enumerate(("shield", "scores")):
-            rect = pygame.Rect(area.x + i * (w + u), area.y, w, area.h)
-            draw_chart(base, rect, charts[key], dates, self.app.text, look.text("small"), ink)
+        background = self.look.colour("background")
+        base.fill(background)
+        area = self.content
+        bottom = self._draw_scores(base, area, aims=True)
+        if area.bottom - bottom < 7 * u:
+            base.fill(background, area)
+            bottom = self._draw_scores(base, area, aims=False)
+        self._draw_turning(base, pygame.Rect(area.x, bottom + u, area.w, area.bottom - bottom - u))
         return base
+
+    def _draw_scores(self, base: pygame.Surface, area: pygame.Rect, aims: bool) -> int:
+        """A row a nation, teams first: its name, who played it, its score and the points
+        each of its objectives earned (with `aims`, a team's aim above them). Returns the
+        table's bottom."""
+        look, u, text = self.look, self.unit, self.app.text
+        session = self.app.require_session()
+        model = session.model
+        teams = {n: t.name for n, t in session.teams.items()}
+        scores = model.scores()
+        body, small = look.text("body"), look.text("small")
+        line, fine = round(body * 1.35), round(small * 1.3)
+        ink, muted, accent = look.colour("text"), look.colour("muted"), look.colour("accent")
+        head = text.draw(base, "Final scores", area.topleft, body, accent, True)
+        note = f"{SCORES_NOTE} Teams first."
+        y = head.bottom - text.font(small).get_linesize()  # on the heading's line, bottoms level
+        for words in text.wrap(note, small, area.right - head.right - u):
+            text.draw(base, words, (head.right + u, y), small, muted)
+            y += fine
+        y = max(head.bottom, y) + u // 4
+        order = seat_order(model, teams)
+        names = {n: model.nations[n].name for n in order}
+        seats = {n: (_team_words(teams[n]) if n in teams else "bot") for n in order}
+        bold, font, fine_font = text.font(body, True), text.font(body), text.font(small)
+        swatch = max(3, u // 4)
+        x_name = area.x + swatch + u // 2
+        x_seat = x_name + max(bold.size(n)[0] for n in names.values()) + u
+        seat_w = max([font.size(s)[0] for s in seats.values()] + [fine_font.size("Played by")[0]])
+        x_score = x_seat + seat_w + u + bold.size("-000.0")[0]
+        x_aims = x_score + u + u // 2
+        width = area.right - x_aims
+        for label, x, anchor in (
+            ("Nation", x_name, "topleft"),
+            ("Played by", x_seat, "topleft"),
+            ("Score", x_score, "topright"),
+            ("Points per objective", x_aims, "topleft"),
+        ):
+            text.draw(base, label, (x, y), small, muted, anchor=anchor)
+        y += fine + u // 4
+        self.score_rows = {}
+        for nation in order:
+            lines = []
+            if aims and nation in teams:
+                aim = f"Aim: {model.ruleset.objectives[nation].doc}"
+                lines += [(words, ink) for words in text.wrap(aim, small, width)]
+            lines += [
+                (words, muted) for words in text.wrap(score_line(model, nation), small, width)
+            ]
+            height = max(line, (line - fine) + len(lines) * fine)
+            row = pygame.Rect(area.x, y, area.w, height)
+            pygame.draw.rect(base, look.nation(nation), (area.x, y + 2, swatch, height - 4))
+            text.draw(base, names[nation], (x_name, y), body, ink, True)
+            text.draw(base, seats[nation], (x_seat, y), body, muted)
+            score = scores.get(nation, 0.0)
+            text.draw(base, f"{score:.1f}", (x_score, y), body, ink, True, "topright")
+            ly = y + (line - fine) // 2
+            for words, colour in lines:
+                text.draw(base, words, (x_aims, ly), small, colour)
+                ly += fine
+            self.score_rows[nation] = row
+            y = row.bottom + u // 3
+        return y
+
+    def _draw_turning(self, base: pygame.Surface, area: pygame.Rect) -> None:
+        """The turning points, largest first, in two columns: each its date, what moved and
+        what happened; those that do not fit are left to the export."""
+        look, u, text = self.look, self.unit, self.app.text
+        session = self.app.require_session()
+        body, small = look.text("body"), look.text("small")
+        fine = round(small * 1.3)
+        ink, muted, accent = look.colour("text"), look.colour("muted"), look.colour("accent")
+        head = text.draw(base, "Turning points", area.topleft, body, accent, True)
+        text.draw(
+            base,
+            "  largest first · the export (E) has each one in full",
+            (head.right, head.bottom - (round(body * 1.35) - fine) // 2),
+            small,
+            muted,
+            anchor="bottomleft",
+        )
+        points = turning_points(session.model, reports=session.reports)
+        self.points_shown = []
+        top = head.bottom + u // 4
+        if not points:
+            text.draw(base, "No quarter moved the key metrics much.", (area.x, top), small, ink)
+            return
+        gap = 2 * u
+        width = (area.w - gap) // 2
+        columns = [
+            pygame.Rect(area.x + i * (width + gap), top, width, area.bottom - top) for i in (0, 1)
+        ]
+        bullet = text.font(small).size("• ")[0]
+        column, y = 0, top
+        for point in points:
+            moved = "; ".join(f"{pretty(m)} {a:.2f} → {b:.2f}" for m, a, b in point.changes)
+            lines = text.wrap(f"{point.date}: {moved}", small, width, bold=True)
+            news = [text.wrap(item, small, width - bullet) for item in point.behind]
+            # A point goes in the first column with room for it and its first piece of news,
+            # else in the first with room for its date and what moved.
+            tops = {c: (y if c == column else columns[c].y) for c in range(column, len(columns))}
+            need = (len(lines) + len(news[0] if news else [])) * fine
+            room = [c for c, top in tops.items() if top + need <= columns[c].bottom]
+            least = len(lines) * fine
+            room = room or [c for c, top in tops.items() if top + least <= columns[c].bottom]
+            if not room:
+                break
+            column, y = room[0], tops[room[0]]
+            x = columns[column].x
+            for words in lines:
+                text.draw(base, words, (x, y), small, ink, True)
+                y += fine
+            for wrapped in news:
+                if y + len(wrapped) * fine > columns[column].bottom:
+                    break
+                text.draw(base, "•", (x, y), small, muted)
+                for words in wrapped:
+                    text.draw(base, words, (x + bullet, y), small, muted)
+                    y += fine
+            self.points_shown.append(point)
+            y += u // 2
 
 
 def _team_words(name: str) -> str:

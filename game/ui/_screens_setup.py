@@ -73,37 +73,37 @@ class SetupScreen(Screen):
         titles = {s.title or ident: ident for ident, s in self.ruleset.scenarios.items()}
         self.titles = titles
         current = self.ruleset.scenarios[self.scenario].title or self.scenario
-        self.label("Scenario", self.rect(2, 6.5, 12, 1.5), "@heading")
+        # A heading's label is taller than its 1.5 units (the label fits its text): what
+        # follows it starts below its bottom, never under it.
+        heading = self.label("Scenario", self.rect(2, 6.5, 12, 1.5), "@heading")
+        top = heading.relative_rect.bottom
         self.widgets["scenario"] = UIDropDownMenu(
-            list(titles), current, self.rect(2, 8.2, 20, 1.8), manager=self.manager
+            list(titles),
+            current,
+            pygame.Rect(2 * u, top, 20 * u, round(1.8 * u)),
+            manager=self.manager,
         )
         brief = self.ruleset.scenarios[self.scenario]
         self.widgets["brief"] = UITextBox(
             f"<b>{current}</b><br>{brief.doc}",
-            self.rect(2, 10.4, 20, 9),
+            pygame.Rect(2 * u, top + round(2.2 * u), 20 * u, 9 * u),
             manager=self.manager,
         )
-        self.label("Seed", self.rect(2, 20.2, 5, 1.6), "@heading")
-        self.widgets["seed"] = UITextEntryLine(self.rect(7, 20.2, 7, 1.8), manager=self.manager)
+        seed = top + round(11.8 * u)
+        # The heading's taller label is centred on the entry's row.
+        said = self.label("Seed", pygame.Rect(2 * u, seed, 5 * u, u), "@heading")
+        said.set_relative_position((2 * u, seed + (round(1.8 * u) - said.relative_rect.h) // 2))
+        self.widgets["seed"] = UITextEntryLine(
+            pygame.Rect(7 * u, seed, 7 * u, round(1.8 * u)), manager=self.manager
+        )
         self.widgets["seed"].set_text(str(self.seed))
         self.widgets["seed"].set_allowed_characters("numbers")
         self.widgets["new_seed"] = self.button(
-            "New", self.rect(14.5, 20.2, 4, 1.8), tip="Draw another seed"
+            "New",
+            pygame.Rect(round(14.5 * u), seed, 4 * u, round(1.8 * u)),
+            tip="Draw another seed",
         )
-        # Who plays each nation
-        x = 24
-        self.label("Who plays each nation", self.rect(x, 6.5, 24, 1.5), "@heading")
-        for i, (nation, spec) in enumerate(self.ruleset.nations.items()):
-            y = 8.2 + i * 2.3
-            self.label(spec.name, self.rect(x, y, 9, 1.8))
-            self.widgets[f"seat:{nation}"] = UIDropDownMenu(
-                [TEAM, BOT], self.seats[nation], self.rect(x + 9, y, 5.5, 1.8), manager=self.manager
-            )
-            entry = UITextEntryLine(self.rect(x + 15, y, 12, 1.8), manager=self.manager)
-            entry.set_text(self.names[nation])
-            if self.seats[nation] == BOT:
-                entry.disable()
-            self.widgets[f"name:{nation}"] = entry
+        self._build_seats(24 * u, heading.relative_rect.top)
         bottom = look.height - 3 * u
         self.widgets["start"] = self.button(
             "Start the game (Enter)", pygame.Rect(w - 14 * u, bottom, 12 * u, 2 * u), "@primary"
@@ -126,6 +126,40 @@ class SetupScreen(Screen):
         self.problem_label = self.label(
             self.problem, pygame.Rect(2 * u, bottom - round(2.4 * u), w - 4 * u, 2 * u), "@muted"
         )
+
+    def _build_seats(self, x: int, y: int) -> None:
+        """Who plays each nation: a heading at (`x`, `y`) pixels, then a row per nation (its
+        name, Team or Bot, the team's name).
+
+        Rows are as tall as their tallest widget and a gap apart, and the columns as wide
+        as their longest text, so no row reaches into the next at any window size.
+        """
+        look, u = self.look, self.unit
+        heading = self.label("Who plays each nation", pygame.Rect(x, y, 24 * u, u), "@heading")
+        self.widgets["seats_heading"] = heading
+        font = self.app.text.font(look.text())
+        names = [spec.name for spec in self.ruleset.nations.values()]
+        named = max(font.size(name)[0] for name in names) + u
+        seat = max(font.size(text)[0] for text in (TEAM, BOT)) + 3 * u  # text, arrow, margins
+        gap = u // 2
+        entry_x = x + named + seat + gap
+        entry = min(12 * u, max(6 * u, look.width - 2 * u - entry_x))
+        row = max(round(1.8 * u), round(look.text() * 1.6))
+        y = heading.relative_rect.bottom
+        for nation, spec in self.ruleset.nations.items():
+            self.widgets[f"nation:{nation}"] = self.label(spec.name, pygame.Rect(x, y, named, row))
+            self.widgets[f"seat:{nation}"] = UIDropDownMenu(
+                [TEAM, BOT],
+                self.seats[nation],
+                pygame.Rect(x + named, y, seat, row),
+                manager=self.manager,
+            )
+            name = UITextEntryLine(pygame.Rect(entry_x, y, entry, row), manager=self.manager)
+            name.set_text(self.names[nation])
+            if self.seats[nation] == BOT:
+                name.disable()
+            self.widgets[f"name:{nation}"] = name
+            y += row + gap
 
     def process_event(self, event: pygame.event.Event) -> bool:
         w = self.widgets

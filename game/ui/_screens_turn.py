@@ -77,6 +77,7 @@ class DecideScreen(Screen):
         self.selected = 0
         self.moved = False  # untouched sliders keep the standing split exactly
         self.chosen: dict[str, str | None] = {}  # action -> target
+        self.closed: dict[str, str] = {}  # action not open this quarter -> the reason
         self.options = model.action_options(nation)
         self.widgets: dict[str, Any] = {}
         self.confirm: Any = None
@@ -122,9 +123,15 @@ class DecideScreen(Screen):
                 f"{self.split[line]}%", self.rect(24.5, y, 4, 1.8)
             )
         self._mark_selected()
+        below = 8 + len(lines) * 2.4
         self.label(
-            "Use ↑ ↓ to pick a line, ← → to move it; the lines always add up to 100%.",
-            self.rect(2, 8 + len(lines) * 2.4, 30, 1.6),
+            "↑ ↓ pick a line, ← → move it; the lines always add up to 100%.",
+            self.rect(2, below, 28, 1.6),
+            "@muted",
+        )
+        self.label(
+            "Tab moves between the moves on the right, Space presses one.",
+            self.rect(2, below + 1.4, 28, 1.6),
             "@muted",
         )
         self._build_actions(model)
@@ -141,6 +148,7 @@ class DecideScreen(Screen):
             self.review()
 
     def _build_actions(self, model: Any) -> None:
+        self.closed = {}
         x = 31
         # The column is as wide as the window leaves (31 units at 16:9), not a fixed 41.
         room = self.look.width / self.unit - x - 2
@@ -182,25 +190,47 @@ class DecideScreen(Screen):
             open_ = [o for o in options if o.available]
             doc = options[0].doc
             label = ("✓ " if action in self.chosen else "") + pretty(action)
-            button = self.button(label, self.rect(x, y, wide, 1.8), tip=doc)
-            self.widgets[f"action:{action}"] = button
+            aside = room - wide - 0.5
             if not open_:
-                button.disable()
-                reason = "needs: " + options[0].reason
-                button.set_tooltip(f"{doc}<br><br>Not now: {options[0].reason}")
-                aside = room - wide - 0.5
-                reason = self.app.text.wrap(
-                    reason, self.look.text("small"), int(aside * self.unit)
-                )[0]
-                self.label(reason, self.rect(x + wide + 0.5, y, aside, 1.8), "@muted")
-            elif open_[0].target is not None:
+                # Greyed, yet it answers a click (or Space) with why it is not open now.
+                reason = options[0].reason
+                self.closed[action] = reason
+                button = self.button(
+                    label,
+                    self.rect(x, y, wide, 1.8),
+                    "@unavailable",
+                    tip=f"{doc}<br><br>Not now: {reason}",
+                )
+                self.widgets[f"action:{action}"] = button
+                lines = self.app.text.wrap(
+                    "needs: " + reason, self.look.text("small"), int(aside * self.unit)
+                )
+                if len(lines) > 2:
+                    lines = [lines[0], lines[1].rstrip(".,;") + " …"]
+                step = self.look.text("small") * 1.25 / self.unit
+                top = y + 0.9 - step * len(lines) / 2 - 0.15
+                for i, line in enumerate(lines):
+                    self.label(
+                        line, self.rect(x + wide + 0.5, top + i * step, aside, step), "@muted"
+                    )
+                y += 2.3 if len(lines) < 2 else 2.7
+                continue
+            shut = [o for o in options if not o.available and o.target is not None]
+            tip = doc + "".join(
+                f"<br><br>Not against {html.escape(model.nations[o.target].name)}: "
+                f"{html.escape(o.reason)}"
+                for o in shut
+            )
+            button = self.button(label, self.rect(x, y, wide, 1.8), tip=tip)
+            self.widgets[f"action:{action}"] = button
+            if open_[0].target is not None:
                 targets = [model.nations[o.target].name for o in open_ if o.target]
                 current = self.chosen.get(action)
                 start = model.nations[current].name if current else targets[0]
                 self.widgets[f"target:{action}"] = UIDropDownMenu(
                     targets,
                     start,
-                    self.rect(x + wide + 0.5, y, min(12.0, room - wide - 0.5), 1.8),
+                    self.rect(x + wide + 0.5, y, min(12.0, aside), 1.8),
                     manager=self.manager,
                 )
             y += 2.3
@@ -255,6 +285,11 @@ class DecideScreen(Screen):
                 if widget is not element:
                     continue
                 kind, _, ident = key.partition(":")
+                if kind == "action" and ident in self.closed:
+                    self.say(
+                        f"{pretty(ident)} is not open this quarter: it needs {self.closed[ident]}."
+                    )
+                    return True
                 if kind == "action":
                     self.toggle(ident, model)
                     return True
@@ -306,6 +341,11 @@ class DecideScreen(Screen):
                 else None
             )
         self.app.show(self)
+
+    def say(self, text: str) -> None:
+        """Show one line above the confirm button (why a move is closed, a refusal)."""
+        self.problem = text
+        self.widgets["problem"].set_text(text)
 
     def answer(self, kind: str, proposer: str) -> None:
         """Answer a proposal: the answer replaces any other answer to the same nation."""
@@ -375,8 +415,7 @@ class DecideScreen(Screen):
         try:
             self.app.require_session().decide(self.decision())
         except GameError as exc:
-            self.problem = str(exc)
-            self.widgets["problem"].set_text(self.problem)
+            self.say(str(exc))
             return
         self.app.next_step()
 
@@ -509,11 +548,11 @@ class WhyWindow(Screen):
                     else "firm"
                 )
                 spec = specs.get(kind, {}).get(t.attr)
-                what = spec.doc.rstrip(".") if spec is not None and spec.doc else pretty(t.attr)
+                what = spec.label if spec is not None and spec.label else pretty(t.attr)
                 if t.target in model.nations:
-                    what = f"{model.nations[t.target].name}: {what}"
+                    what = f"{model.nations[t.target].name} · {what}"
                 elif t.target != "world":
-                    what = f"{t.target}: {what}"
+                    what = f"{t.target} · {what}"
                 parts.append(f"<br>{html.escape(what)}: {t.before:.3g} → {t.after:.3g}")
         look, u = self.look, self.unit
         rect = pygame.Rect(look.width // 2 - 22 * u, 3 * u, 44 * u, look.height - 6 * u)

@@ -3,7 +3,7 @@ the charts and the debrief screens that `App` and other screens open).
 
 The world screen draws its map, legend and gauges once into a surface of the window's
 size and, each frame, blits it and draws only the hovered nation's outline (or firm's ring)
-and its panel.
+and its card of numbers (placed by `WorldScreen.card_box`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pygame
 import pygame_gui
 
 from game.sim import GeoModel
+from game.ui._export import seat_order
 from game.ui._map import MapState, MapView, map_state, tension_colour
 from game.ui._screen import Screen, Text
 from game.ui._screens_charts import ChartsScreen
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ChartsScreen", "DebriefScreen", "WorldScreen", "firm_facts", "nation_facts"]
 
-# Nation attributes the hover panel shows, with their names for the room.
+# Nation attributes the hover card shows, with their names for the room.
 FACTS = (
     ("defense", "Defense"),
     ("talent", "Talent"),
@@ -63,10 +64,12 @@ def advanced_shares(model: GeoModel) -> dict[str, float]:
 
 
 def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[tuple[str, str]]:
-    """What the hover panel says of a nation: (what, value) lines, its name first."""
+    """What the hover card says of a nation: (what, value) lines, its name first.
+
+    The score stands alone: it measures the nation against its own objectives, so a rank
+    among nations would compare unlike things."""
     agent = model.nations[nation]
     scores = model.scores()
-    rank = sorted(scores, key=scores.__getitem__, reverse=True).index(nation) + 1
     gdp = model.metric_values.get(f"{nation.lower()}_gdp_index")
     if gdp is None and getattr(agent, "gdp0", 0):
         gdp = agent.gdp / agent.gdp0 * 100
@@ -77,7 +80,7 @@ def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[
     )
     lines = [
         (agent.name, _team_words(team) if team else "bot"),
-        ("Score", f"{scores.get(nation, 0.0):.1f} (#{rank})"),
+        ("Score", f"{scores.get(nation, 0.0):.1f}"),
     ]
     if gdp is not None:
         lines.append(("GDP (2025 = 100)", f"{gdp:.1f}"))
@@ -97,7 +100,7 @@ def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[
 
 
 def firm_facts(model: GeoModel, firm_id: str) -> list[tuple[str, str]]:
-    """What the hover panel says of a firm: (what, value) lines, its name first."""
+    """What the hover card says of a firm: (what, value) lines, its name first."""
     firm = model.firms[firm_id]
     home = getattr(firm, "home", None)
     home_name = home.name if home is not None else "—"
@@ -129,9 +132,13 @@ class WorldScreen(Screen):
         self.view = MapView()
         self.hovered: str | None = "TW" if app.options.autoplay is not None else None
         self.firm: str | None = None  # the firm whose dot is under the mouse
+        self.pointer: tuple[int, int] | None = None
         self.state: MapState | None = None
         self.base: pygame.Surface | None = None
         self.map_rect = pygame.Rect(0, 0, 1, 1)
+        self.glance_rect = pygame.Rect(0, 0, 0, 0)
+        self.scores_rect = pygame.Rect(0, 0, 0, 0)
+        self.card: pygame.Rect | None = None  # where the hover card was last drawn
 
     def build(self) -> None:
         look, u = self.look, self.unit
@@ -157,8 +164,15 @@ class WorldScreen(Screen):
         width = look.width - 4 * u
         height = min(round(width * self.view.data.aspect), round(look.height * 0.45))
         self.map_rect = pygame.Rect(2 * u, round(5.2 * u), width, height)
+        # Below the map: the legend's line, then the gauges (left) and the scores (right).
+        top = self.map_rect.bottom + u // 3 + round(look.text("small") * 1.6) + u // 2
+        bottom = look.height - round(3.6 * u)
+        half = look.width // 2
+        self.glance_rect = pygame.Rect(2 * u, top, half - 3 * u, bottom - top)
+        self.scores_rect = pygame.Rect(half + u, top, half - 3 * u, bottom - top)
         self.base = None  # drawn on the first frame, for this size
         self.state = None
+        self.card = None
 
     # Events ------------------------------------------------------------------------
     def process_event(self, event: pygame.event.Event) -> bool:
@@ -188,6 +202,7 @@ class WorldScreen(Screen):
     def hover(self, pos: tuple[int, int]) -> None:
         """Note the firm's dot under `pos` (its home then counts as hovered), else the
         nation under it."""
+        self.pointer = pos
         self.firm = None
         if self.map_rect.collidepoint(pos):
             self.firm = self.view.firm_at(
@@ -198,6 +213,10 @@ class WorldScreen(Screen):
             self.hovered = home.id if home is not None else None
             return
         self.hovered = self.view.hit(pos, self.map_rect, slop=self.unit * 0.6)
+
+    def strait_rect(self) -> pygame.Rect:
+        """Where the map's Taiwan Strait label is, in window pixels."""
+        return self.view.strait_label_box(self.map_rect, self.look, self.app.text, self.map_state())
 
     def open_charts(self) -> None:
         """Show the charts; their Back returns here."""
@@ -214,6 +233,7 @@ class WorldScreen(Screen):
         if self.base is None or self.base.get_size() != surface.get_size():
             self.base = self._draw_base(surface.get_size())
         surface.blit(self.base, (0, 0))
+        self.card = None
         if self.firm is not None:
             for mark in self.view.firm_marks(
                 self.map_rect, self.look, self.app.text, self.map_state()
@@ -222,7 +242,7 @@ class WorldScreen(Screen):
                     self.view.ring(
                         surface, mark, self.look.colour("accent"), max(2, self.unit // 8)
                     )
-            self._draw_panel(surface)
+            self.card = self._draw_card(surface)
         elif self.hovered is not None:
             self.view.outline(
                 surface,
@@ -231,10 +251,10 @@ class WorldScreen(Screen):
                 self.look.colour("text"),
                 max(2, self.unit // 6),
             )
-            self._draw_panel(surface)
+            self.card = self._draw_card(surface)
 
-    def panel_lines(self) -> list[tuple[str, str]]:
-        """The hover panel's lines for the firm or nation under the mouse (none at sea)."""
+    def card_lines(self) -> list[tuple[str, str]]:
+        """The hover card's lines for the firm or nation under the mouse (none at sea)."""
         session = self.app.require_session()
         if self.firm is not None:
             return firm_facts(session.model, self.firm)
@@ -243,35 +263,48 @@ class WorldScreen(Screen):
         team = session.teams.get(self.hovered)
         return nation_facts(session.model, self.hovered, team.name if team else None)
 
-    def panel_box(self, width: int, height: int) -> pygame.Rect:
-        """Where the hover panel goes: below the map over the gauges (the left half), so the
-        scores on the right stay in view; if it is too wide for that half, over the bottom
-        of the map on the side away from the hovered nation (the pointer)."""
-        look, u = self.look, self.unit
-        half = look.width // 2
-        box = pygame.Rect(u, self.map_rect.bottom + u // 3, width, height)
-        if width <= half - 2 * u:
-            box.clamp_ip(pygame.Rect(u, 0, half - 2 * u, look.height - round(3.4 * u)))
-            return box
-        x, _ = self.view.label_point(self.hovered or "", self.map_rect)
-        box.bottom = self.map_rect.bottom - u // 3
-        if x < self.map_rect.centerx:
-            box.right = self.map_rect.right - u
-        else:
-            box.x = self.map_rect.x + u
-        box.clamp_ip(pygame.Rect(u, 0, look.width - 2 * u, look.height - round(3.4 * u)))
-        return box
+    def card_box(self, width: int, height: int) -> pygame.Rect:
+        """Where the hover card goes, inside the window and never over the "At a glance"
+        gauges, the strait's label or the buttons: below the map over the scores (the whole
+        map stays in view, the nation outlined) when it fits there; else in a top corner of
+        the map, the one away from the hovered nation. When no place is free (a window far
+        from 16:9), the place that covers least of those, then least of the nation."""
+        pad = self.unit // 3
+        window = pygame.Rect(0, 0, self.look.width, self.look.height).inflate(-2 * pad, -2 * pad)
+        avoid = (
+            self.glance_rect,
+            self.strait_rect(),
+            self.next_button.rect,
+            self.charts_button.rect,
+        )
+        keep = pygame.Rect(self.pointer or self.map_rect.center, (1, 1))
+        if self.hovered is not None:
+            keep.union_ip(self.view.bounds(self.hovered, self.map_rect))
+        m = self.map_rect
+        below = pygame.Rect(0, 0, width, height)
+        below.topright = (m.right, m.bottom + pad)
+        right, left = pygame.Rect(below), pygame.Rect(below)
+        right.topright = (m.right - pad, m.y + pad)
+        left.topleft = (m.x + pad, m.y + pad)
+        corners = [right, left] if keep.centerx < m.centerx else [left, right]
+        low = [box.move(0, m.bottom - pad - box.bottom) for box in corners]
+        places = [box.clamp(window) for box in (below, *corners, *low)]
 
-    def _draw_panel(self, surface: pygame.Surface) -> None:
-        """The hovered firm's or nation's numbers in two columns, just below the map (which stays in
-        view, the nation outlined) over the gauges; see `panel_box`."""
+        def cost(box: pygame.Rect) -> tuple[int, int]:
+            hidden = sum(_area(box.clip(r)) for r in avoid)
+            return hidden, _area(box.clip(keep))
+
+        return min(places, key=cost)  # the first of the cheapest: the order is the preference
+
+    def _draw_card(self, surface: pygame.Surface) -> pygame.Rect:
+        """The hovered firm's or nation's numbers in two columns (a firm's in one), where
+        `card_box` puts them; returns the card's rectangle."""
         look, u, text = self.look, self.unit, self.app.text
-        lines = self.panel_lines()
+        lines = self.card_lines()
         size, big = look.text("body"), look.text("heading")
         font, bold = text.font(size), text.font(big, True)
         facts = [line for line in lines[1:] if line[0] != "Firms"]
         firms = [line for line in lines[1:] if line[0] == "Firms"]
-        # A firm's few lines in one column: narrow enough to sit below the map, off the dots.
         half = len(facts) if self.firm is not None else (len(facts) + 1) // 2
         columns = [facts[:half], facts[half:]]
         keys = [max((font.size(k)[0] for k, _ in col), default=0) for col in columns]
@@ -281,9 +314,10 @@ class WorldScreen(Screen):
         if firms:
             width = max(width, font.size(firms[0][0])[0] + strong.size(firms[0][1])[0] + 3 * u)
         width = max(width, bold.size(lines[0][0])[0] + font.size(lines[0][1])[0] + 3 * u)
-        row = font.get_linesize()
+        # Rows closer than the font's own line spacing: the card must fit below the map.
+        row = round(size * 1.3)
         height = bold.get_linesize() + row * (half + len(firms)) + u
-        box = self.panel_box(width, height)
+        box = self.card_box(width, height)
         pygame.draw.rect(surface, look.colour("panel"), box, border_radius=u // 3)
         colour = look.nation(self.hovered or "")
         pygame.draw.rect(surface, colour, box, max(2, u // 8), border_radius=u // 3)
@@ -303,6 +337,7 @@ class WorldScreen(Screen):
             y = top.bottom + u // 4 + row * half
             shown = text.draw(surface, key, (box.x + u, y), size, muted)
             text.draw(surface, value, (shown.right + u, y), size, ink, True)
+        return box
 
     def _draw_base(self, size: tuple[int, int]) -> pygame.Surface:
         """Everything but the hover: background, map, legend, gauges, scores."""
@@ -335,11 +370,8 @@ class WorldScreen(Screen):
         x = text.draw(base, "Strait:", (x + 2 * u, y), small, look.colour("muted")).right
         x = text.draw(base, " calm", (x, y), small, calm, True).right
         text.draw(base, " → tense", (x, y), small, hot, True)
-        top = y + round(small * 1.6) + u // 2
-        bottom = look.height - round(3.6 * u)
-        half = look.width // 2
-        self._draw_glance(base, model, pygame.Rect(2 * u, top, half - 3 * u, bottom - top))
-        self._draw_scores(base, model, pygame.Rect(half + u, top, half - 3 * u, bottom - top))
+        self._draw_glance(base, model, self.glance_rect)
+        self._draw_scores(base, model, self.scores_rect)
         return base
 
     def _draw_glance(self, base: pygame.Surface, model: GeoModel, area: pygame.Rect) -> None:
@@ -393,16 +425,25 @@ class WorldScreen(Screen):
     def _draw_scores(self, base: pygame.Surface, model: GeoModel, area: pygame.Rect) -> None:
         look, u, text = self.look, self.unit, self.app.text
         size = look.text("body")
-        text.draw(base, "Scores", area.topleft, size, look.colour("accent"), True)
+        # Teams first, never ranked: each score measures a nation against its own objectives.
+        shown = text.draw(base, "Scores", area.topleft, size, look.colour("accent"), True)
+        text.draw(
+            base,
+            "  each against its own objectives",
+            (shown.right, shown.bottom),
+            look.text("small"),
+            look.colour("muted"),
+            anchor="bottomleft",
+        )
         history = model.score_history()
         scores = {n: (v[-1] if v else 0.0) for n, v in history.items()}
-        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        order = seat_order(model, self.app.require_session().teams)
         best = max([abs(s) for s in scores.values()] + [1e-9])
-        row = (area.h - round(size * 1.5)) / max(1, len(ranked))
+        row = (area.h - round(size * 1.5)) / max(1, len(order))
         font = text.font(size)
-        label_w = max(font.size(model.nations[n].name)[0] for n in ranked) + u
+        label_w = max(font.size(model.nations[n].name)[0] for n in order) + u
         value_w = font.size("000.0  +00.0")[0]
-        for i, nation in enumerate(ranked):
+        for i, nation in enumerate(order):
             y = round(area.y + size * 1.5 + i * row)
             r = pygame.Rect(area.x, y, area.w, round(row))
             colour = look.nation(nation)
@@ -494,6 +535,10 @@ def _legend(
     else:
         pygame.draw.line(surface, colour, (x, mid), (x + 2 * u, mid), width)
     return text.draw(surface, label, (x + 2 * u + u // 3, y), size, colour).right
+
+
+def _area(rect: pygame.Rect) -> int:
+    return rect.w * rect.h
 
 
 def _team_words(name: str) -> str:

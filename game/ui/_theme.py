@@ -94,8 +94,21 @@ class Look:
         body = {"font": font("body")}
         return {
             "defaults": {"colours": colours, "font": font("body")},
-            # A drop-down's rows are as tall as a button; small text keeps descenders whole.
-            "drop_down_menu": {"font": font("small")},
+            # pygame_gui sizes a drop-down's arrow and its open list's rows in fixed pixels
+            # (20 each): too cramped from 1280x720 up, a sliver at 3840x2160. The arrow is a
+            # unit wide and each option row as tall as a button, so its text has room around it.
+            "drop_down_menu": {
+                "font": font("small"),
+                "misc": {"open_button_width": str(self.unit)},
+            },
+            "drop_down_menu.selection_list": {
+                "misc": {"list_item_height": str(round(1.8 * self.unit))},
+            },
+            # The arrow keeps pygame_gui's symbol font (14 px at 1280x720), scaled up with
+            # the window so that it is not a dot at 3840x2160.
+            "drop_down_menu.#expand_button": {
+                "font": {"name": "fira_code_symbols", "size": str(max(14, round(0.7 * self.unit)))}
+            },
             "text_entry_line": body,
             "selection_list": body,
             "horizontal_slider": body,
@@ -117,7 +130,11 @@ class Look:
             },
             "text_box": {"font": font("body"), "colours": {"dark_bg": c["panel"]}},
             "tool_tip": {"font": font("small")},
-            "window": {"font": font("heading", True)},
+            "window": {
+                "font": font("heading", True),
+                # The title bar fits its title at every size (pygame_gui's is 28 px).
+                "misc": {"title_bar_height": str(max(28, round(self.text("heading") * 1.5)))},
+            },
             "@title": {"font": font("title", True), "colours": {"normal_text": c["accent"]}},
             "@heading": {"font": font("heading", True)},
             "@small": {"font": font("small")},
@@ -133,6 +150,17 @@ class Look:
                 "font": font("body", True),
             },
             "@centered": {"misc": {"text_horiz_alignment": "center"}},
+            # A move not open now: looks greyed, yet a click says why (see DecideScreen).
+            "@unavailable": {
+                "colours": {
+                    "normal_bg": c["background"],
+                    "normal_text": c["muted"],
+                    "hovered_bg": c["background"],
+                    "hovered_text": c["muted"],
+                    "active_bg": c["background"],
+                    "active_text": c["muted"],
+                }
+            },
         }
 
 

@@ -376,6 +376,34 @@ def test_why_names_the_causes_with_their_source_and_the_changes(ruleset: Ruleset
     assert all(t.turn == 2 and t.cause in item.causes for t in why.changes)
 
 
+@pytest.mark.parametrize(
+    ("answer", "said", "assumption"),
+    [("accept", "Taiwan agrees", True), ("reject", "Taiwan turns the plan down", False)],
+)
+def test_an_answer_is_explained_by_its_own_outcome(
+    ruleset: Ruleset, answer: str, said: str, assumption: bool
+) -> None:
+    """An accepted 50-50 plan is explained by the accept outcome's doc and assumption, a
+    rejected one by the article's passage on the rejection: not by the proposal's own."""
+    model = GeoModel(
+        seed=1,
+        rules=ruleset,
+        trace=True,
+        decisions=[
+            DecisionLine(turn=1, nation="US", action="propose_sourcing_5050", target="TW"),
+            DecisionLine(turn=2, nation="TW", action=f"{answer}_proposal", target="US"),
+        ],
+    )
+    model.run(until=2)
+    (item,) = [n for n in model.news if f"propose_sourcing_5050:{answer}" in n.causes]
+    (cause,) = model.explain(item).causes
+    assert cause.kind == "answer"
+    assert cause.doc.startswith(said)
+    assert cause.assumption is assumption
+    assert "rejection" in cause.source
+    assert cause.source != ruleset.actions["propose_sourcing_5050"].spec.source
+
+
 def test_score_terms_add_up_to_the_score(ruleset: Ruleset) -> None:
     """A nation's score terms, with their points so far, sum to its score."""
     model = GeoModel(seed=3, rules=ruleset, turns=6).run()

@@ -18,7 +18,7 @@ from game.ruleset import DecisionLine
 from game.ui import Session
 from game.ui._app import App
 
-__all__ = ["DT", "KINDS", "Player", "show_screen"]
+__all__ = ["DT", "KINDS", "MAX_FRAMES", "Player", "show_screen"]
 
 DT = 1 / 60  # seconds a frame takes at the game's 60 frames per second
 MAX_FRAMES = 60  # a second of frames is enough for any chain of widget events to settle

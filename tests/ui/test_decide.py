@@ -103,12 +103,15 @@ def test_an_action_with_a_target_takes_the_one_chosen(player: Player, decide: De
     assert decide.chosen == {"impose_tariff": "JP"}
 
 
-def test_a_greyed_action_cannot_be_chosen(player: Player, decide: DecideScreen) -> None:
-    """Clicking an action the nation may not take now (lifting tariffs none face) does nothing."""
-    button = decide.widgets["action:lift_tariff"]
-    assert not button.is_enabled
-    player.click(button)
+def test_a_greyed_action_says_why_instead_of_being_chosen(
+    player: Player, decide: DecideScreen
+) -> None:
+    """Clicking a move the nation may not take now (lifting tariffs none face) chooses
+    nothing and says, in words, what it needs."""
+    player.click(decide.widgets["action:lift_tariff"])
     assert decide.chosen == {}
+    assert "Lift tariff is not open this quarter" in decide.widgets["problem"].text
+    assert "tariffs faced must be above 0" in decide.widgets["problem"].text
 
 
 def test_another_nations_moves_are_not_offered(decide: DecideScreen) -> None:

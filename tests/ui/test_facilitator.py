@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pygame
 import pytest
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel
 
 from game.ui import Session
 from game.ui._facilitator import FacilitatorMenu
@@ -169,3 +171,87 @@ def test_at_the_debrief_only_save_and_back_are_offered(player: Player) -> None:
         assert not menu_button(menu, action).is_enabled
     for action in ("save", "close"):
         assert menu_button(menu, action).is_enabled
+
+
+SIZES = [(1280, 720), (1600, 900), (1920, 1080), (3840, 2160)]
+
+
+def menu_widgets(menu: FacilitatorMenu) -> list:
+    """The visible widgets inside the menu's window (a drop-down's own buttons too)."""
+    inside = menu.window.get_container()
+    return [
+        w
+        for w in menu.manager.get_sprite_group().sprites()
+        if getattr(w, "ui_container", None) is inside and w.visible
+    ]
+
+
+def menu_lines(menu: FacilitatorMenu) -> list[str]:
+    """The text of the menu's labels, top to bottom."""
+    labels = [w for w in menu_widgets(menu) if isinstance(w, UILabel)]
+    return [w.text for w in sorted(labels, key=lambda w: (w.rect.y, w.rect.x))]
+
+
+def busy_menu(make_app, size: tuple[int, int]) -> FacilitatorMenu:
+    """The menu at `size` after two injected events and a save: long lines to fit."""
+    player = Player(make_app(size=size))
+    player.start(Session.new("seminar", TEAMS, seed=3))
+    menu = open_menu(player)
+    for event in ("Cable cut", "Strait crisis"):
+        player.choose(menu.event_menu, event)
+        player.click(menu_button(menu, "inject"))
+        menu = player.app.overlay
+    player.click(menu_button(menu, "save"))
+    return player.app.overlay
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_line_of_the_menu_fits_its_text(make_app, size: tuple[int, int]) -> None:
+    """No label, button or drop-down of the menu is narrower than its text."""
+    menu = busy_menu(make_app, size)
+    assert any(line.startswith("Queued: Cable cut") for line in menu_lines(menu))
+    cut = [
+        (w.text, w.font.size(w.text)[0], w.rect.width)
+        for w in menu_widgets(menu)
+        if isinstance(w, UILabel | UIButton) and w.font.size(w.text)[0] > w.rect.width
+    ]
+    assert cut == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_menu_s_widgets_neither_overlap_nor_leave_the_window(make_app, size) -> None:
+    """Every widget of the menu lies inside its window, and no two of them overlap."""
+    menu = busy_menu(make_app, size)
+    inside = menu.window.get_container().rect
+    # A drop-down's own buttons lie on the drop-down: compare the drop-downs instead.
+    parts = [w for w in menu_widgets(menu) if not isinstance(w.parent_element, UIDropDownMenu)]
+    assert [w.rect for w in parts if not inside.contains(w.rect)] == []
+    overlaps = [
+        (getattr(a, "text", a), getattr(b, "text", b))
+        for a, b in itertools.combinations(parts, 2)
+        if a.rect.colliderect(b.rect)
+    ]
+    assert overlaps == []
+
+
+def test_the_outcome_of_an_action_shows_in_the_menu(player: Player) -> None:
+    """After Inject, the menu's foot says what will happen, and its top what is queued."""
+    player.start(Session.new("seminar", TEAMS, seed=3))
+    menu = open_menu(player)
+    player.choose(menu.event_menu, "Cable cut")
+    player.click(menu_button(menu, "inject"))
+    lines = menu_lines(player.app.overlay)
+    assert lines[-1] == "Cable cut will happen in 2025 Q1"
+    assert "Queued: Cable cut in 2025 Q1" in lines
+
+
+def test_undo_s_banner_is_not_drawn_over_the_menu(player: Player) -> None:
+    """The menu opened again right after Undo shows Undo's line itself, and no banner."""
+    player.start(Session.new("seminar", TEAMS, seed=3))
+    for _ in range(6):  # each team: lift the curtain, review, confirm
+        player.press(pygame.K_RETURN)
+    player.click(menu_button(open_menu(player), "undo"))
+    assert player.app.notice is not None  # the room sees what happened
+    menu = open_menu(player)
+    assert player.app.notice is None
+    assert menu_lines(menu)[-1] == "Took back 2025 Q1: the teams decide it again"

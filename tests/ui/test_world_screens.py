@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
 import pytest
 
 from game.ui._app import App, PlayOptions
-from game.ui._export import debrief_markdown, turning_points
+from game.ui._export import SCORES_NOTE, debrief_markdown, turning_points
 from game.ui._screens_world import ChartsScreen, DebriefScreen, WorldScreen
 from game.ui._session import Session
 
@@ -84,7 +85,7 @@ def test_hovering_taiwan_shows_its_numbers(app: App) -> None:
     )
     run(app)
     assert world.hovered == "TW"
-    name, who = world.panel_lines()[0]
+    name, who = world.card_lines()[0]
     assert (name, who) == ("Taiwan", "team Taipei")
     pygame.event.post(
         pygame.event.Event(pygame.MOUSEMOTION, pos=(1, 1), rel=(0, 0), buttons=(0, 0, 0))
@@ -134,7 +135,9 @@ def test_export_writes_markdown_and_charts(app: App) -> None:
     assert path.parent.parent == app.options.saves
     text = path.read_text(encoding="utf-8")
     assert "## Final scores" in text
-    assert "| 1 | Taiwan | team Taipei |" in text
+    assert SCORES_NOTE in text
+    assert "| Taiwan | team Taipei | " in text
+    assert "Rank" not in text
     charts = sorted((path.parent / "charts").glob("*.png"))
     assert len(charts) == 4
     for chart in charts:
@@ -209,8 +212,8 @@ def test_pointing_at_tsmcs_dot_shows_tsmc_and_taiwan_still_shows_taiwan(player: 
     tsmc = next(m for m in marks if m.firm == "TSMC")
     player.move(tsmc.centre)
     assert world.firm == "TSMC"
-    lines = dict(world.panel_lines())
-    assert world.panel_lines()[0] == ("TSMC", "firm in Taiwan")
+    lines = dict(world.card_lines())
+    assert world.card_lines()[0] == ("TSMC", "firm in Taiwan")
     assert lines["Kind"] == "foundry"
     assert "of world" in lines["Advanced capacity"]
     taiwan = world.view.label_point("TW", world.map_rect)
@@ -218,4 +221,36 @@ def test_pointing_at_tsmcs_dot_shows_tsmc_and_taiwan_still_shows_taiwan(player: 
     player.move(taiwan)
     assert world.firm is None
     assert world.hovered == "TW"
-    assert world.panel_lines()[0][0] == "Taiwan"
+    assert world.card_lines()[0][0] == "Taiwan"
+
+
+@pytest.mark.parametrize(
+    "size", [(1280, 720), (1600, 900), (1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_the_hover_card_never_covers_the_gauges_or_the_strait(
+    make_app: Callable[..., App], size: tuple[int, int]
+) -> None:
+    """Pointing at each nation and each firm's dot shows a card inside the window that
+    covers neither the "At a glance" gauges nor the Taiwan Strait's label."""
+    app = make_app(size=size)
+    session = Session.new("seminar", {"TW": "Taipei"}, seed=1)
+    session.resolve()
+    app.start(session)
+    world = WorldScreen(app)
+    app.show(world)
+    run(app)
+    marks = world.view.firm_marks(world.map_rect, world.look, app.text, world.map_state())
+    points = {n: world.view.label_point(n, world.map_rect) for n in session.model.nations}
+    points |= {m.firm: m.centre for m in marks}
+    window = app.window.get_rect()
+    for what, point in points.items():
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=point, rel=(0, 0), buttons=(0, 0, 0))
+        )
+        run(app)
+        assert what in (world.hovered, world.firm)
+        card = world.card
+        assert card is not None, f"no card over {what}"
+        assert window.contains(card), f"{what}: card {card} leaves the window"
+        assert not card.colliderect(world.glance_rect), f"{what}: card covers the gauges"
+        assert not card.colliderect(world.strait_rect()), f"{what}: card covers the strait"
