@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests prove behaviour, not speed: no per-example deadline (a loaded CI machine
+# would otherwise fail them at random).
+settings.register_profile("silicon-shield", deadline=None)
+settings.load_profile("silicon-shield")
 
 MINI_GAME = """\
 game:

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,56 @@ def test_load_of_a_finished_game_without_turns_says_how_to_go_on(saved: Path) ->
     code, _, err = cli("run", "--load", saved / "a.json")
     assert code == 2
     assert "the saved game is over (turn 10 of 10); give --turns N" in err
+
+
+# play --load ---------------------------------------------------------------------------
+NAMED = {"US": "Eagles", "TW": "Formosa Five"}
+
+
+def play_load(save: Path, folder: Path) -> subprocess.CompletedProcess[bytes]:
+    """`play --load SAVE --autoplay 1` headless, saving into `folder`/saves."""
+    return subprocess.run(
+        [sys.executable, "-m", "game", "play", "--load", str(save), "--autoplay", "1",
+         "--saves", str(folder / "saves"), "--screenshots", str(folder / "shots")],
+        cwd=folder,
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env=os.environ | {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"},
+    )  # fmt: skip
+
+
+def named_game(path: Path, turns: int) -> Path:
+    """The seminar with two named teams, `turns` quarters played, saved at `path`."""
+    from game.ui import Session
+
+    session = Session.new("seminar", NAMED, seed=5)
+    for _ in range(turns):
+        session.resolve()
+    return session.save(path)
+
+
+def test_play_load_keeps_the_team_names(tmp_path: Path) -> None:
+    """play --load of a game 5 quarters in plays on under the saved team names: the
+    autosave of quarter 6 and the exported debrief name the teams as they were named."""
+    result = play_load(named_game(tmp_path / "week1.json", 5), tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    (autosave,) = (tmp_path / "saves").glob("autosave-*-t006.json")
+    assert read_save(autosave).teams == NAMED
+    (debrief,) = (tmp_path / "saves").glob("debrief-*/debrief.md")
+    text = debrief.read_text(encoding="utf-8")
+    assert re.search(r"\| United States \| (team )?Eagles \|", text)
+    assert re.search(r"\| Taiwan \| (team )?Formosa Five \|", text)
+
+
+def test_play_load_of_a_finished_game_opens_its_debrief(tmp_path: Path) -> None:
+    """play --load of a game played to its end plays no quarter again: no autosave is
+    written, and the debrief is of 2027 Q4 with the teams' names."""
+    result = play_load(named_game(tmp_path / "final.json", 12), tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert not list((tmp_path / "saves").glob("autosave-*.json"))
+    (debrief,) = (tmp_path / "saves").glob("debrief-seminar-2027Q4/debrief.md")
+    assert re.search(r"\| United States \| (team )?Eagles \|", debrief.read_text(encoding="utf-8"))
 
 
 # Autosave ------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 This package only parses arguments, calls into the packages and prints; a user's mistake
 becomes a one-line message (or `file:line:col` lines) and a non-zero exit, never a
 traceback. Exit codes: 0 success, 1 errors in rule/decision files or in a run, 2 a
-wrong command-line value. `_parser` holds the arguments; `_run`, `_replay` and `_rules`
-the subcommands.
+wrong command-line value. `_parser` holds the arguments; `_run`, `_replay`, `_rules` and
+`_balance` the subcommands.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from game.cli._balance import _balance
 from game.cli._parser import MAX_TURNS, _parser
 from game.cli._play import _play
 from game.cli._replay import _replay, _saves
@@ -33,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
-        "replay": _replay, "saves": _saves, "play": _play,
+        "replay": _replay, "saves": _saves, "play": _play, "balance": _balance,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

@@ -169,4 +169,8 @@ def _parser() -> argparse.ArgumentParser:
         "memory over 500 games (takes a minute or two)",
     )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    from game.cli._balance import add_parser as add_balance
+
+    add_balance(sub)
     return parser

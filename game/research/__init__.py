@@ -4,9 +4,21 @@
 (`build_model` and `result_of` are its halves, for a game saved, loaded or replayed;
 `compare_results` sets a what-if branch beside the game it came from);
 `write_table` writes CSV (or Parquet with the `research` extra) atomically;
-`measure` takes this machine's performance figures (`silicon-shield bench`).
+`measure` takes this machine's performance figures (`silicon-shield bench`);
+`run_balance` plays a strategy tournament per nation and flags dominant strategies
+(`silicon-shield balance`).
 """
 
+from game.research._balance import (
+    BalanceReport,
+    BalanceSpec,
+    NationBalance,
+    Strategy,
+    StrategyResult,
+    confidence_interval,
+    doctrine_decision,
+    run_balance,
+)
 from game.research._bench import format_figures, measure
 from game.research._output import write_atomic, write_table
 from game.research._run import (
@@ -21,13 +33,21 @@ from game.research._run import (
 
 __all__ = [
     "KEY_METRICS",
+    "BalanceReport",
+    "BalanceSpec",
+    "NationBalance",
     "RunResult",
     "RunSpec",
+    "Strategy",
+    "StrategyResult",
     "build_model",
     "compare_results",
+    "confidence_interval",
+    "doctrine_decision",
     "format_figures",
     "measure",
     "result_of",
+    "run_balance",
     "run_one",
     "write_atomic",
     "write_table",

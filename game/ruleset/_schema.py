@@ -209,6 +209,7 @@ class ActionSpec(Documented):
     effects: list[Effect] = []
     proposal: ProposalSpec | None = None
     answer: Literal["accept", "reject"] | None = None
+    tags: list[Id] = []  # kinds of move, e.g. coercive or cooperative (`balance` plays them)
 
     @model_validator(mode="after")
     def _target_for_deals(self) -> ActionSpec:

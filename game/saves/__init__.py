@@ -1,8 +1,8 @@
 """Saves: a game written to disk and read back, autosave, replay and what-if branches.
 
 A save is one JSON file holding the game's record (every decision applied, with who
-made it), the text of the rules it was played with, a summary for listings and a
-checksum. Reading one gives a `SaveFile`, whose `model()` replays the game exactly; a
+made it), the teams' names, the text of the rules it was played with, a summary for
+listings and a checksum. Reading one gives a `SaveFile`, whose `model()` replays the game exactly; a
 `Branch` replays it up to a turn and then follows other decisions. This package uses
 `game.sim` and `game.ruleset`; neither knows of it.
 """
@@ -10,6 +10,7 @@ checksum. Reading one gives a `SaveFile`, whose `model()` replays the game exact
 from game.saves._branch import Branch, RulesDifference, branch_game, rules_difference
 from game.saves._format import (
     SAVE_FORMAT,
+    TEAM_NAME_MAX,
     SaveError,
     SaveFile,
     SaveSummary,
@@ -31,6 +32,7 @@ __all__ = [
     "AUTOSAVE_KEEP",
     "DEFAULT_FOLDER",
     "SAVE_FORMAT",
+    "TEAM_NAME_MAX",
     "Autosaver",
     "Branch",
     "RulesDifference",

@@ -1,10 +1,14 @@
 """The save file: one JSON document, versioned and checksummed, carrying its rules.
 
 A save holds the game's record (seed, scenario, parameters, seats and every decision
-applied, with who made it, the injections and the undos), the text of every rule file
-the game was played with, and a summary for listings. A SHA-256 checksum over the rest
-of the document finds a truncated, damaged or hand-edited file: such a save is refused
-with one line naming the problem, and nothing is changed.
+applied, with who made it, the injections and the undos), the names the teams chose for
+themselves, the text of every rule file the game was played with, and a summary for
+listings. A SHA-256 checksum over the rest of the document finds a truncated, damaged or
+hand-edited file: such a save is refused with one line naming the problem, and nothing is
+changed.
+
+Format 2 added the team names (`teams`: nation id -> name, one for each team seat at
+most); a format 1 save has none, and its teams are given their default names.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,7 @@ from game.sim import GameRecord, GeoModel, RecordError
 
 __all__ = [
     "SAVE_FORMAT",
+    "TEAM_NAME_MAX",
     "SaveError",
     "SaveFile",
     "SaveSummary",
@@ -30,7 +36,9 @@ __all__ = [
     "parse_save",
 ]
 
-SAVE_FORMAT = 1
+SAVE_FORMAT = 2  # 2: the team names; 1: none (still read)
+TEAMS_SINCE = 2  # the first format holding the team names
+TEAM_NAME_MAX = 40  # characters in a team's name: it heads cards, curtains and tables
 MAGIC = "silicon-shield save"
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 NOT_A_SAVE = "not a Silicon Shield save"
@@ -73,7 +81,8 @@ class SaveSummary:
 
 @dataclass(frozen=True)
 class SaveFile:
-    """A save as read: its record, its rules' text and its summary."""
+    """A save as read: its record, its rules' text, its summary and its teams' names
+    (`teams`: nation id -> name; empty in a format 1 save)."""
 
     path: Path | None
     record: GameRecord
@@ -81,6 +90,7 @@ class SaveFile:
     summary: SaveSummary
     game_version: str
     written: str
+    teams: dict[str, str] = field(default_factory=dict)
 
     def ruleset(self) -> Ruleset:
         """The rules the game was played with, compiled from the text the save carries.
@@ -147,18 +157,36 @@ def summarise(model: GeoModel, written: str) -> SaveSummary:
     )
 
 
-def encode_save(model: GeoModel, written: str | None = None) -> bytes:
-    """The save of `model` as the bytes of its file."""
+def encode_save(
+    model: GeoModel, written: str | None = None, teams: Mapping[str, str] | None = None
+) -> bytes:
+    """The save of `model` as the bytes of its file.
+
+    Args:
+        model: the game.
+        written: when it is saved (default: now), as the summary says it.
+        teams: the names of the teams playing it (nation id -> name), team seats only.
+
+    Raises:
+        SaveError: when `teams` names a nation that is not a team seat, or a name is
+            empty, longer than `TEAM_NAME_MAX` or holds a control character.
+    """
     from game import __version__
 
     stamp = written or _now()
+    record = model.record()
+    names = dict(sorted((teams or {}).items()))
+    problem = _team_problem(names, record.seats)
+    if problem:
+        raise SaveError(None, f"cannot save the game: {problem}")
     content = {
         "magic": MAGIC,
         "format_version": SAVE_FORMAT,
         "game_version": __version__,
         "written": stamp,
         "summary": summarise(model, stamp).to_dict(),
-        "record": model.record().to_dict(),
+        "record": record.to_dict(),
+        "teams": names,
         "rules": {"hash": model.ruleset.hash, "files": dict(sorted(model.ruleset.sources.items()))},
     }
     content["checksum"] = "sha256:" + hashlib.sha256(_canonical(content)).hexdigest()
@@ -200,7 +228,7 @@ def parse_save(data: bytes, path: Path | None = None) -> SaveFile:
     if not isinstance(content, dict) or content.get("magic") != MAGIC:
         raise SaveError(path, NOT_A_SAVE)
     version = content.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int):
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise SaveError(path, "the save has no valid format_version")
     if version > SAVE_FORMAT:
         raise SaveError(
@@ -236,7 +264,46 @@ def parse_save(data: bytes, path: Path | None = None) -> SaveFile:
         summary=summary,
         game_version=str(content.get("game_version", "")),
         written=str(content.get("written", "")),
+        teams=_teams(content, version, record, path),
     )
+
+
+def _team_problem(teams: Mapping[str, Any], seats: Mapping[str, str]) -> str:
+    """What is wrong with `teams` (nation id -> team name) for a game seated as `seats`,
+    or "" when nothing is: each must name a team seat, with a name of 1 to
+    `TEAM_NAME_MAX` printable characters."""
+    for nation, name in teams.items():
+        if seats.get(nation) != "human":
+            known = ", ".join(n for n, seat in seats.items() if seat == "human") or "none"
+            return f"{nation!r} is not a team seat of the game (its team seats: {known})"
+        if not isinstance(name, str) or not name.strip():
+            return f"the team of {nation} has no name (expected text, found {name!r})"
+        if len(name) > TEAM_NAME_MAX:
+            return (
+                f"the name of the team of {nation} is {len(name)} characters long; "
+                f"at most {TEAM_NAME_MAX} fit"
+            )
+        if not name.isprintable():
+            return f"the name of the team of {nation} holds a control character: {name!r}"
+    return ""
+
+
+def _teams(
+    content: dict[str, Any], version: int, record: GameRecord, path: Path | None
+) -> dict[str, str]:
+    """The team names of a save (none before format 2)."""
+    if version < TEAMS_SINCE:
+        return {}
+    teams = content.get("teams")
+    if not isinstance(teams, dict):
+        found = "none" if teams is None else type(teams).__name__
+        raise SaveError(
+            path, f"the save's teams are malformed: expected nation: name pairs, found {found}"
+        )
+    problem = _team_problem(teams, record.seats)
+    if problem:
+        raise SaveError(path, f"the save's teams are malformed: {problem}")
+    return dict(teams)
 
 
 def _no_constant(name: str) -> Any:

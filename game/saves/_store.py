@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,15 +59,17 @@ def check_save_path(path: str | Path) -> Path:
     return path
 
 
-def write_save(model: GeoModel, path: str | Path) -> Path:
-    """Save `model` to `path` atomically (a crash leaves the previous save whole).
+def write_save(model: GeoModel, path: str | Path, teams: Mapping[str, str] | None = None) -> Path:
+    """Save `model` to `path` atomically (a crash leaves the previous save whole), with
+    the names of the `teams` playing it (nation id -> name).
 
     Raises:
-        SaveError: when the file cannot be written.
+        SaveError: when the file cannot be written, or a team name cannot be saved.
     """
     path = check_save_path(path)
+    data = encode_save(model, teams=teams)
     try:
-        write_atomic(path, encode_save(model))
+        write_atomic(path, data)
     except GameError as exc:
         raise SaveError(None, str(exc)) from None
     return path
@@ -103,6 +106,10 @@ class SaveListing:
 def list_saves(folder: str | Path = DEFAULT_FOLDER) -> list[SaveListing]:
     """The saves (`*.json`) in `folder`, newest first; damaged ones say why.
 
+    Newest is by the time written inside the save, then the file's modification time,
+    then the name: a game's autosaves written within one tick of the clock still list
+    its later turn first (`autosave-<start>-t012` after `-t011`).
+
     Raises:
         SaveError: when `folder` is not a folder.
     """
@@ -121,7 +128,11 @@ def list_saves(folder: str | Path = DEFAULT_FOLDER) -> list[SaveListing]:
                 continue  # some other JSON file (a run's --json output, say): not ours to list
             found.append(SaveListing(path, None, problem))
     found.sort(
-        key=lambda s: (s.summary.written if s.summary else "", s.path.stat().st_mtime_ns),
+        key=lambda s: (
+            s.summary.written if s.summary else "",
+            s.path.stat().st_mtime_ns,
+            s.path.name,
+        ),
         reverse=True,
     )
     return found
@@ -140,8 +151,8 @@ class Autosaver:
         if self.folder.exists() and not self.folder.is_dir():
             raise SaveError(self.folder, "is not a folder")
 
-    def save(self, model: GeoModel) -> Path:
-        """Autosave `model` now; return the file written.
+    def save(self, model: GeoModel, teams: Mapping[str, str] | None = None) -> Path:
+        """Autosave `model` now, with its `teams`' names; return the file written.
 
         Raises:
             SaveError: when the folder cannot be created or written.
@@ -155,7 +166,7 @@ class Autosaver:
         except OSError as exc:
             raise SaveError(self.folder, f"cannot create it: {exc.strerror or exc}") from None
         path = write_save(
-            model, self.folder / f"{AUTOSAVE_PREFIX}{self.started}-t{model.turn:03d}.json"
+            model, self.folder / f"{AUTOSAVE_PREFIX}{self.started}-t{model.turn:03d}.json", teams
         )
         self._rotate()
         return path

@@ -27,6 +27,9 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
         node = ast.parse(source.strip(), mode="eval").body
     except SyntaxError:
         return source
+    tag = _tag_asked(node)
+    if tag is not None:
+        return f"only a {tag.replace('_', ' ')} may"
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
         return source
     left, op, right = node.left, type(node.ops[0]), node.comparators[0]
@@ -34,7 +37,7 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
         right = ast.Constant(model.parameters[right.id])  # a parameter: say its value
     if not isinstance(right, ast.Constant) or op not in _OPS:
         return source
-    counted = _counted(left)
+    counted = _counted(left, model)
     if counted is not None and isinstance(right.value, int | float):
         return f"{counted} {_OPS[op]} {right.value:g}"
     who = _subject(left, nation, target)
@@ -47,26 +50,77 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
         if subject == "self":
             return f"only {name} may" if op is ast.Eq else f"{name} may not"
         return f"only against {name}" if op is ast.Eq else f"not against {name}"
-    owner = {
-        "self": _possessive(nation.name),
-        "target": _possessive(getattr(target, "name", "the target")),
-    }
-    words = attr.replace("_", " ")
+    named = {"self": nation.name, "target": getattr(target, "name", "the target")}
+    kind = "world" if subject == "world" else _kind(obj)
+    spec = model.ruleset.attributes.get(kind, {}).get(attr)
+    label = spec.label if spec is not None and spec.label else attr.replace("_", " ")
+    words = label[:1].lower() + label[1:] if not label[1:2].isupper() else label
     current = getattr(obj, attr, None)
+    wanted = _wanted(op, value) if _is_flag(spec) else None  # must the flag be on?
+    if wanted is not None:
+        if subject == "world":
+            return f"the {words} (not yet)" if wanted else f"no {words} (there is one)"
+        name = _the(named.get(subject, ""))
+        return f"{name} {words} (not now)" if wanted else f"{name} not {words} (it is now)"
     now = f" (it is {current:.3g})" if isinstance(current, float) else ""
+    owner = {"self": _possessive(named["self"]), "target": _possessive(named["target"])}
     prefix = owner.get(subject, "")
     shown = f"{value:g}" if isinstance(value, int | float) else repr(value)
     return f"{prefix} {words} {_OPS[op]} {shown}{now}".strip()
 
 
+def _wanted(op: type[ast.cmpop], value: Any) -> bool | None:
+    """Whether a comparison of a 0-or-1 attribute asks for it on (True) or off (False);
+    None when it asks something else."""
+    if value not in (0, 1):
+        return None
+    on: dict[type[ast.cmpop], bool | None] = {
+        ast.Eq: value == 1,
+        ast.NotEq: value == 0,
+        ast.Gt: True if value == 0 else None,
+        ast.GtE: True if value == 1 else None,
+        ast.Lt: False if value == 1 else None,
+        ast.LtE: False if value == 0 else None,
+    }
+    return on.get(op)
+
+
+def _tag_asked(node: ast.AST) -> str | None:
+    """The tag in `has_tag(self, 'democracy')`, or None."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "has_tag"
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == "self"
+        and isinstance(node.args[1], ast.Constant)
+    ):
+        return str(node.args[1].value)
+    return None
+
+
+def _kind(obj: Any) -> str:
+    """'nation', 'firm' or 'agency': the table of attributes an agent's kind declares."""
+    return str(getattr(obj, "kind", "") or type(obj).__name__.lower())
+
+
+def _is_flag(spec: Any) -> bool:
+    """An attribute that is 0 or 1 (off or on): bounds 0 to 1 and a whole start value."""
+    return spec is not None and spec.min == 0 and spec.max == 1 and float(spec.value).is_integer()
+
+
+def _the(name: str) -> str:
+    """'United States' -> 'the United States'; 'Taiwan' -> 'Taiwan'."""
+    return f"the {name}" if name.startswith("United") else name
+
+
 def _possessive(name: str) -> str:
     """'Taiwan' -> "Taiwan's"; 'United States' -> "the United States'"."""
-    if name.endswith("s"):
-        return f"the {name}'" if name.startswith("United") else f"{name}'"
-    return f"{name}'s"
+    return f"{_the(name)}'" if name.endswith("s") else f"{_the(name)}'s"
 
 
-def _counted(node: ast.AST) -> str | None:
+def _counted(node: ast.AST, model: GeoModel) -> str | None:
     """Words for `count('nations', where='clean_network')` and the like."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
         return None
@@ -81,7 +135,12 @@ def _counted(node: ast.AST) -> str | None:
         ),
         None,
     )
-    with_ = f" in the {str(where).replace('_', ' ')}" if where else ""
+    singular = {"nations": "nation", "firms": "firm", "agencies": "agency"}.get(kind, kind)
+    spec = model.ruleset.attributes.get(singular, {}).get(str(where)) if where else None
+    if spec is not None and spec.label:
+        with_ = " " + spec.label[:1].lower() + spec.label[1:]
+    else:
+        with_ = f" with {str(where).replace('_', ' ')}" if where else ""
     return f"the number of {kind}{with_}"
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 import pygame
 import pygame_gui
+from pygame_gui.elements import UIButton
 from pygame_gui.windows import UIMessageWindow
 
 from game.errors import GameError
-from game.ui._focus import Focus, quiet_underneath, top_window
+from game.ui._focus import Focus, tend_windows, top_window
 from game.ui._mapdata import font_path
 from game.ui._present import Presenter
 from game.ui._screen import Screen, Text
@@ -248,8 +249,9 @@ class App:
             self.screen.process_event(event)
 
     def _keyboard_focus(self, event: pygame.event.Event) -> bool:
-        """Tab / Shift+Tab move the focus between controls, Space presses the focused one;
-        a click hands control back to the mouse. Return True when the event was used."""
+        """Tab / Shift+Tab move the focus between controls, Space (or Enter, on a button)
+        presses the focused one; a click hands control back to the mouse. Return True when
+        the event was used."""
         if event.type == pygame.MOUSEBUTTONDOWN:
             self.focus.reset()
             return False
@@ -261,6 +263,10 @@ class App:
             return True
         if event.key == pygame.K_SPACE:
             return self.focus.press(self.manager, backwards=shift)
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and isinstance(
+            self.focus.current(self.manager), UIButton
+        ):
+            return self.focus.press(self.manager)  # Enter presses the button in the ring
         window = top_window(self.manager)
         if event.key == pygame.K_ESCAPE and isinstance(window, UIMessageWindow):
             window.kill()  # a message (a save that would not load): Esc dismisses it
@@ -291,7 +297,7 @@ class App:
         for screen in (self.screen, self.overlay):
             if screen is not None:
                 screen.update(dt)
-        quiet_underneath(self.manager)
+        tend_windows(self.manager)
         self.manager.update(dt)
         if self.screen is not None:
             self.screen.draw(self.window)

@@ -4,6 +4,11 @@ A `Chart` is plain data: a title and a few `Series` of one value per quarter. `k
 picks the ones a seminar looks at; `draw_chart` draws one into a rectangle with dated axes,
 a line style per series as well as a colour (readable by colour-blind viewers and on a
 black-and-white print) and each series named at the end of its line.
+
+Every line and label is drawn at least 3:1 against the chart's background (WCAG's least
+contrast for graphics and large text): a colour too faint for it, the light blue or
+yellow of the dark theme on white paper, is darkened (on a dark screen, lightened) until
+it is, keeping its hue.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pygame
 
@@ -18,10 +24,29 @@ from game.sim import GeoModel
 from game.ui._screen import Text
 from game.ui._theme import Colour, Look
 
-__all__ = ["Chart", "Ink", "Series", "draw_chart", "key_charts", "render_chart"]
+__all__ = [
+    "MIN_CONTRAST",
+    "Chart",
+    "ChartLayout",
+    "Ink",
+    "Series",
+    "contrast_ratio",
+    "date_ticks",
+    "draw_chart",
+    "key_charts",
+    "legible",
+    "render_chart",
+]
 
 # Dash patterns (on, off) in multiples of the line width; (0, 0) is a solid line.
 DASHES = ((0, 0), (6, 3), (2, 2.5), (9, 3), (4, 2), (1.5, 4))
+
+# The least contrast of a line or label with the chart's background (WCAG 2: graphics
+# and large text).
+MIN_CONTRAST = 3.0
+
+# Steps between dated quarters, in quarters: a quarter, half a year, 1, 2, 3, 5, 10, … years.
+DATE_STEPS = (1, 2, 4, 8, 12, 20, 40, 80, 200, 400)
 
 
 @dataclass(frozen=True)
@@ -70,10 +95,60 @@ class Ink:
         """Dark ink on white, for a handout."""
         return cls((255, 255, 255), (20, 24, 32), (90, 96, 110), (215, 218, 225))
 
+    def line(self, colour: Colour) -> Colour:
+        """`colour` as a line or label on this background: itself, or darkened (on paper)
+        or lightened (on screen) until it stands out at least `MIN_CONTRAST` : 1."""
+        return legible(colour, self.background, MIN_CONTRAST)
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """Where `draw_chart` put things: the plot, each dated quarter's label (its index and
+    box) and every colour it drew a line or label in (the grid's faint lines aside)."""
+
+    plot: pygame.Rect
+    dates: tuple[tuple[int, pygame.Rect], ...] = ()
+    colours: frozenset[Colour] = frozenset()
+
+
+def contrast_ratio(a: Colour, b: Colour) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    la, lb = _luminance(a), _luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def legible(colour: Colour, background: Colour, ratio: float = MIN_CONTRAST) -> Colour:
+    """`colour` mixed towards black on a light background (towards white on a dark one),
+    as little as gives at least `ratio` : 1 against `background`."""
+    if contrast_ratio(colour, background) >= ratio:
+        return colour
+    end = 0 if _luminance(background) > 0.18 else 255  # 0.18: as far from black as white
+    r, g, b = colour
+    for step in range(1, 101):
+        f = step / 100
+        mixed = (round(r + (end - r) * f), round(g + (end - g) * f), round(b + (end - b) * f))
+        if contrast_ratio(mixed, background) >= ratio:
+            return mixed
+    return (end, end, end)
+
+
+def _luminance(colour: Colour) -> float:
+    """WCAG 2's relative luminance of an sRGB colour."""
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
 
 def key_charts(model: GeoModel, look: Look, ink: Ink | None = None) -> list[Chart]:
     """The charts a seminar looks at: the shield, tension and trust; advanced capacity;
-    the world economy; and the nations' scores (`ink` colours the world's GDP line)."""
+    the world economy; and the nations' scores (`ink` colours the world's GDP line).
+
+    The shield, tension and trust are drawn in the theme's colours for them (never a
+    nation's, so no line reads as a nation's), the nations in their own."""
     ink = ink or Ink.screen(look)
     h = model.history
     name = {n: a.name for n, a in model.nations.items()}
@@ -92,9 +167,9 @@ def key_charts(model: GeoModel, look: Look, ink: Ink | None = None) -> list[Char
             "shield",
             "Silicon shield, strait tension, US–Taiwan trust",
             (
-                series("silicon_shield", "Shield", look.colour("good"), 0),
-                series("strait_tension", "Tension", look.colour("bad"), 1),
-                series("us_tw_trust", "Trust", look.colour("link"), 2),
+                series("silicon_shield", "Shield", look.colour("shield"), 0),
+                series("strait_tension", "Tension", look.colour("tension"), 1),
+                series("us_tw_trust", "Trust", look.colour("trust"), 2),
             ),
             lo=0.0,
             hi=1.0,
@@ -146,24 +221,28 @@ def draw_chart(
     text: Text,
     text_size: int,
     ink: Ink,
-) -> None:
+) -> ChartLayout:
     """Draw `chart` into `rect`: title, value axis, dated time axis, lines and their names.
 
     Args:
         dates: the date of each quarter, as long as the longest series.
         text_size: the pixel size of the axis labels (the title is a little larger).
+
+    Returns:
+        Where the plot and the dates went, and the colours drawn in.
     """
     pygame.draw.rect(surface, ink.background, rect, border_radius=text_size // 3)
     pad = text_size // 2
     title = text.draw(
         surface, chart.title, (rect.x + pad, rect.y + pad), round(text_size * 1.15), ink.text, True
     )
+    used = {ink.text}
     series = [s for s in chart.series if s.values]
     if not series:
         text.draw(
             surface, "No quarters played yet", rect.center, text_size, ink.muted, anchor="center"
         )
-        return
+        return ChartLayout(pygame.Rect(rect.center, (0, 0)), (), frozenset(used | {ink.muted}))
     values = [v for s in series for v in s.values]
     lo, hi = _value_range(values, chart.lo, chart.hi)
     ticks = _ticks(lo, hi)
@@ -176,7 +255,7 @@ def draw_chart(
     top = title.bottom + pad
     bottom = rect.bottom - pad - round(text_size * 1.4)
     if right - left < text_size * 4 or bottom - top < text_size * 2:
-        return  # too small to say anything
+        return ChartLayout(pygame.Rect(rect.center, (0, 0)), (), frozenset(used))  # too small
     plot = pygame.Rect(left, top, right - left, bottom - top)
 
     def y_of(value: float) -> float:
@@ -188,42 +267,97 @@ def draw_chart(
         return plot.centerx if count == 1 else plot.x + index * plot.w / (count - 1)
 
     line = max(2, text_size // 7)
+    used.add(ink.muted)
     for tick, label in zip(ticks, tick_labels, strict=True):
         y = round(y_of(tick))
         pygame.draw.line(surface, ink.grid, (plot.x, y), (plot.right, y), max(1, line // 2))
         text.draw(surface, label, (plot.x - pad // 2, y), text_size, ink.muted, anchor="midright")
     pygame.draw.line(surface, ink.muted, plot.bottomleft, plot.bottomright, max(1, line // 2))
-    placed: list[pygame.Rect] = []
-    ticks = _date_ticks(dates[:count], plot.w, font.size("2030 Q4")[0] + pad * 2)
-    # The first and last quarters are dated first; a date that would touch one is left out.
-    for index in sorted(ticks, key=lambda i: (i not in (0, count - 1), i)):
+    shown = dates[:count]
+    widest = max(font.size(d)[0] for d in shown) if shown else 0
+    # The first date starts at its quarter (the value axis's labels are left of it); the
+    # last is centred on its own when the margin right of the plot has room for its half,
+    # else it ends there; the dates between are centred on theirs.
+    centred = rect.right - plot.right >= widest / 2 + pad // 2
+    placed = []
+    for index in date_ticks(shown, plot.w, widest, pad * 2, centred_last=centred):
         x = round(x_of(index))
         anchor = "midtop"
         if count > 1 and index == 0:
             anchor = "topleft"
-        elif count > 1 and index == count - 1:
+        elif count > 1 and index == count - 1 and not centred:
             anchor = "topright"
         box = font.render(dates[index], True, ink.muted).get_rect(
             **{anchor: (x, plot.bottom + pad // 2)}
         )
-        if box.inflate(pad, 0).collidelist(placed) != -1:
-            continue
-        placed.append(box)
         pygame.draw.line(surface, ink.muted, (x, plot.bottom), (x, plot.bottom + pad // 2), 1)
         text.draw(surface, dates[index], box.topleft, text_size, ink.muted)
-    ends = []
+        placed.append((index, box))
+    ends: list[list[Any]] = []
     for s in series:
+        colour = ink.line(s.colour)
+        used.add(colour)
         points = [(x_of(i), y_of(v)) for i, v in enumerate(s.values)]
-        _polyline(surface, s.colour, points, line, DASHES[s.dash % len(DASHES)])
-        pygame.draw.circle(
-            surface, s.colour, (round(points[-1][0]), round(points[-1][1])), line * 2
-        )
-        ends.append([points[-1][1], s])
+        _polyline(surface, colour, points, line, DASHES[s.dash % len(DASHES)])
+        pygame.draw.circle(surface, colour, (round(points[-1][0]), round(points[-1][1])), line * 2)
+        ends.append([points[-1][1], s.label, colour])
     height = font.get_linesize()
-    for y, s in _spread(ends, height, plot.top, plot.bottom):
-        text.draw(
-            surface, s.label, (plot.right + pad, round(y)), text_size, s.colour, anchor="midleft"
-        )
+    for y, label, colour in _spread(ends, height, plot.top, plot.bottom):
+        text.draw(surface, label, (plot.right + pad, round(y)), text_size, colour, anchor="midleft")
+    return ChartLayout(plot, tuple(placed), frozenset(used))
+
+
+def date_ticks(
+    dates: list[str], span: float, width: float, gap: float, centred_last: bool = False
+) -> list[int]:
+    """Which quarters get their date under the time axis: the first, the last, and between
+    them every `step` quarters (a quarter, half a year, a year, 2, 3, 5, 10 … years; on a
+    first quarter of a year once the step is a year or more), the smallest step at which
+    no two dates come closer than `gap`.
+
+    The first date is drawn from its quarter rightwards, the last centred on its quarter
+    (`centred_last`) or up to it, the others centred. The step leaves room for a date and
+    a half between any two, so that a date is left out only next to the first or the last
+    when it would come too close to it: the gaps at the ends are shorter than two steps.
+
+    Args:
+        dates: the quarters' dates ('2025 Q1', …).
+        span: pixels from the first quarter to the last.
+        width: the widest date, in pixels.
+        gap: the least room between two dates, in pixels.
+        centred_last: whether the last date is centred on its quarter.
+
+    Returns:
+        The quarters' indexes, in order; only the last quarter's when two dates do not fit.
+    """
+    count = len(dates)
+    if count <= 1:
+        return list(range(count))
+    last = count - 1
+    after_first = 1.5 * width + gap  # from the first quarter to a centred date's
+    before_last = (1.0 if centred_last else 1.5) * width + gap
+    if span < after_first + (0.0 if centred_last else 0.5 * width):
+        return [last]
+    per = span / last  # pixels per quarter
+    step = next((s for s in DATE_STEPS if s * per >= after_first), last)
+    start = _first_on(dates, step)
+    between = [
+        i
+        for i in range(start, last, step)
+        if i * per >= after_first and (last - i) * per >= before_last
+    ]
+    return [0, *between, last]
+
+
+def _first_on(dates: list[str], step: int) -> int:
+    """The first quarter a step of `step` quarters dates: a year's first quarter for a step
+    of a year or more, its first or third for half a year (else the game's first)."""
+    cycle = min(step, 4)
+    for i, date in enumerate(dates[:step]):
+        quarter = date.rsplit("Q", 1)[-1]
+        if quarter.isdigit() and (int(quarter) - 1) % cycle == 0:
+            return i
+    return 0
 
 
 def _value_range(values: list[float], lo: float | None, hi: float | None) -> tuple[float, float]:
@@ -259,26 +393,8 @@ def _format(value: float, percent: bool, span: float) -> str:
     return f"{value:.2g}" if abs(value) < 1 else f"{value:.1f}"
 
 
-def _date_ticks(dates: list[str], width: float, label_width: float) -> list[int]:
-    """Which quarters get a date under the axis: every 1, 2, 4, 8, … quarters (from a first
-    quarter of a year once the step is a year or more), as many as fit, and the first and
-    last quarter (`draw_chart` leaves out a date that would touch another)."""
-    count = len(dates)
-    if count <= 1:
-        return [0] if count else []
-    per = width / (count - 1)  # pixels per quarter
-    step = next(
-        s for s in (1, 2, 4, 8, 12, 20, 40, 80, 200, 400) if s * per >= label_width or s == 400
-    )
-    first = 0
-    if step >= 4:
-        first = next((i for i, d in enumerate(dates[:4]) if d.endswith("Q1")), 0)
-    ticks = list(range(first, count, step))
-    return sorted({0, *ticks, count - 1})
-
-
-def _spread(ends: list[list], height: float, top: float, bottom: float) -> list[list]:
-    """Move the end labels ([y, series] pairs) apart so no two overlap, inside the plot."""
+def _spread(ends: list[list[Any]], height: float, top: float, bottom: float) -> list[list[Any]]:
+    """Move the end labels ([y, label, colour]) apart so no two overlap, inside the plot."""
     ends.sort(key=lambda e: e[0])
     for i, e in enumerate(ends):
         e[0] = max(e[0], top + height / 2 if i == 0 else ends[i - 1][0] + height)

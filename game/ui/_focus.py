@@ -15,7 +15,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIDropDownMenu, UITextEntryLine, UIWindow
 
-__all__ = ["Focus", "owner_window", "top_window"]
+__all__ = ["Focus", "owner_window", "tend_windows", "top_window"]
 
 _CONTROLS = (UIButton, UIDropDownMenu, UITextEntryLine)
 
@@ -196,11 +196,17 @@ def _step_menu(menu: UIDropDownMenu, step: int) -> None:
     )
 
 
-def quiet_underneath(manager: pygame_gui.UIManager) -> None:
-    """While a window is open, nothing outside it shows a tooltip (a window is modal)."""
+def tend_windows(manager: pygame_gui.UIManager) -> None:
+    """While a window is open, nothing outside it shows a tooltip (a window is modal); and
+    every window's close button shows a ×, a glyph the bundled font has (pygame_gui's ╳
+    is missing from it)."""
     window = top_window(manager)
     if window is None:
         return
+    for each in manager.get_window_stack().get_full_stack():
+        close = getattr(each, "close_window_button", None)
+        if close is not None and close.text != "×":
+            close.set_text("×")
     root = manager.get_root_container()
     for sprite in manager.get_sprite_group().sprites():
         if getattr(sprite, "tool_tip_text", None) is None:

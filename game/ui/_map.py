@@ -6,6 +6,10 @@ advanced capacity (`FirmMark`).
 
 `MapView` keeps the drawn map per window rectangle and state (`MapState`), so a screen
 blits one cached surface each frame and draws only the hover outline on top.
+
+Pointing at an actor (`MapView.actor_at`) means pointing at its name label, its land, or,
+for an actor whose land is a sliver on screen (Taiwan, South Korea), anywhere in a box a
+unit around it: a student aims at the word or the island, not at a pixel of coast.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ LABEL_PLACES: dict[str, tuple[str, float, float]] = {
     "KR": ("topleft", -1.5, 2.1),
     "JP": ("midleft", 0.4, 0.8),
 }
+
+# An actor whose land is narrower or shorter than this many units on screen is a small
+# target: pointing within a unit of its land counts as pointing at it.
+SMALL_ACTOR = 1.5
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class MapView:
         self._cache: dict[tuple, pygame.Surface] = {}
         self._fitted: dict[tuple, dict[str, list[list[tuple[int, int]]]]] = {}
         self._marks: dict[tuple, list[FirmMark]] = {}
+        self._labels: dict[tuple, dict[str, pygame.Rect]] = {}
 
     def fitted(self, rect: pygame.Rect) -> dict[str, list[list[tuple[int, int]]]]:
         """Each actor's polygons in pixels for `rect` (cached)."""
@@ -126,9 +135,59 @@ class MapView:
         return box.move(rect.topleft).inflate(2 * rim, 2 * rim)
 
     def hit(self, pos: tuple[int, int], rect: pygame.Rect, slop: float) -> str | None:
-        """The actor under `pos`, or None (at sea or outside the map)."""
+        """The actor whose land is under `pos` (or within `slop` pixels of it), or None (at
+        sea or outside the map)."""
         if not rect.collidepoint(pos):
             return None
+        return self.data.hit(pos, rect, slop=slop)
+
+    def label_boxes(
+        self, rect: pygame.Rect, look: Look, text: Text, state: MapState
+    ) -> dict[str, pygame.Rect]:
+        """Each actor's name label on the window for `rect`, with its rim (cached)."""
+        key = (tuple(rect), state.names, look.height)
+        if key not in self._labels:
+            self._labels.clear()
+            local = pygame.Rect(0, 0, rect.w, rect.h)
+            rim = _rim(look.text("body"))
+            self._labels[key] = {
+                actor: box.move(rect.topleft).inflate(2 * rim, 2 * rim)
+                for actor, box in self._label_boxes(local, text, state, look.text("body")).items()
+            }
+        return self._labels[key]
+
+    def reach(self, actor: str, rect: pygame.Rect, unit: int) -> pygame.Rect:
+        """Where pointing counts as pointing at `actor` besides its land and label: a unit
+        around a small actor's land (see `SMALL_ACTOR`); nowhere (an empty box) for the rest."""
+        land = self.bounds(actor, rect)
+        if min(land.w, land.h) >= SMALL_ACTOR * unit or not land.w:
+            return pygame.Rect(land.topleft, (0, 0))
+        return land.inflate(2 * unit, 2 * unit)
+
+    def actor_at(
+        self,
+        pos: tuple[int, int],
+        rect: pygame.Rect,
+        look: Look,
+        text: Text,
+        state: MapState,
+        slop: float = 0.0,
+    ) -> str | None:
+        """The actor pointed at, or None (at sea or outside the map): its name label (drawn
+        over the land, so it wins), then its land, then a small actor's `reach`, then land
+        within `slop` pixels."""
+        if not rect.collidepoint(pos):
+            return None
+        for actor, box in self.label_boxes(rect, look, text, state).items():
+            if box.collidepoint(pos):
+                return actor
+        on_land = self.data.hit(pos, rect)
+        if on_land is not None:
+            return on_land
+        reaches = [(self.reach(a, rect, look.unit), a) for a in self.data.actors]
+        near = [(box.w * box.h, a) for box, a in reaches if box.collidepoint(pos)]
+        if near:
+            return min(near)[1]  # the smallest target whose reach it is
         return self.data.hit(pos, rect, slop=slop)
 
     def surface(self, rect: pygame.Rect, look: Look, text: Text, state: MapState) -> pygame.Surface:
@@ -218,6 +277,17 @@ class MapView:
             pygame.draw.circle(out, look.colour("text"), mark.centre, mark.radius)
         return out
 
+    def _label_boxes(
+        self, local: pygame.Rect, text: Text, state: MapState, size: int
+    ) -> dict[str, pygame.Rect]:
+        """Where each actor's label goes on the map surface."""
+        names = dict(state.names)
+        return {
+            a: self._label_box(local, text, a, names[a], size)
+            for a in self.data.actors
+            if a in names
+        }
+
     def _label_box(
         self, local: pygame.Rect, text: Text, actor: str, name: str, size: int
     ) -> pygame.Rect:
@@ -250,12 +320,7 @@ class MapView:
         if not state.firms:
             return []
         u, size = look.unit, look.text("body")
-        names = dict(state.names)
-        labels = {
-            a: self._label_box(local, text, a, names.get(a, a), size)
-            for a in self.data.actors
-            if a in names
-        }
+        labels = self._label_boxes(local, text, state, size)
         taken = [*labels.values(), self._strait_box(local, look, text, _strait_label(1.0))]
         largest = max(cap for _, _, cap in state.firms) or 1.0
         gap = max(2, u // 4)

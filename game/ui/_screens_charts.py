@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
-from game.ui._charts import Ink, draw_chart, key_charts
+from game.ui._charts import ChartLayout, Ink, draw_chart, key_charts
 from game.ui._screen import Screen
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ class ChartsScreen(Screen):
         super().__init__(app)
         self.back = back
         self.base: pygame.Surface | None = None
+        self.layouts: list[ChartLayout] = []  # where each chart's plot and dates went
 
     def build(self) -> None:
         look, u = self.look, self.unit
@@ -71,18 +72,27 @@ class ChartsScreen(Screen):
             self.base = self._draw_base(surface.get_size())
         surface.blit(self.base, (0, 0))
 
-    def _draw_base(self, size: tuple[int, int]) -> pygame.Surface:
+    def chart_rects(self) -> list[pygame.Rect]:
+        """Where the four charts go: two by two below the title, above the Back button."""
         look, u = self.look, self.unit
+        area = pygame.Rect(2 * u, round(4.3 * u), look.width - 4 * u, look.height - round(8 * u))
+        gap = u
+        w, h = (area.w - gap) // 2, (area.h - gap) // 2
+        return [
+            pygame.Rect(area.x + (i % 2) * (w + gap), area.y + (i // 2) * (h + gap), w, h)
+            for i in range(4)
+        ]
+
+    def _draw_base(self, size: tuple[int, int]) -> pygame.Surface:
+        look = self.look
         base = pygame.Surface(size)
         base.fill(look.colour("background"))
         model = self.app.require_session().model
         charts = key_charts(model, look)
         dates = [model.date_of(t) for t in range(1, model.turn + 1)]
-        area = pygame.Rect(2 * u, round(4.3 * u), look.width - 4 * u, look.height - round(8 * u))
-        gap = u
-        w, h = (area.w - gap) // 2, (area.h - gap) // 2
         ink = Ink.screen(look)
-        for i, chart in enumerate(charts[:4]):
-            rect = pygame.Rect(area.x + (i % 2) * (w + gap), area.y + (i // 2) * (h + gap), w, h)
+        self.layouts = [
             draw_chart(base, rect, chart, dates, self.app.text, look.text("body"), ink)
+            for rect, chart in zip(self.chart_rects(), charts[:4], strict=False)
+        ]
         return base

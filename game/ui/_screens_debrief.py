@@ -1,7 +1,7 @@
 """The debrief at the end, made to be projected: each nation's score against its own
-objectives (a table with no scroll bar, teams first, never a ranking), the turning points,
-and Export (a Markdown file with PNG charts in a folder the instructor hands out). The
-charts are one key away (C).
+objectives (a table with no scroll bar, teams first, never a ranking), the turning points
+(the teams' decisions first, as many as fit), and Export (a Markdown file with PNG charts
+in a folder the instructor hands out). The charts are one key away (C).
 
 The table and the turning points are drawn once into a surface of the window's size.
 """
@@ -18,8 +18,8 @@ from pygame_gui.windows import UIConfirmationDialog
 from game.ui._export import (
     SCORES_NOTE,
     TurningPoint,
+    change_words,
     export_debrief,
-    pretty,
     score_line,
     seat_order,
     turning_points,
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from game.ui._app import App
 
 __all__ = ["DebriefScreen"]
+
+# The turning points worth giving up the teams' aims for, when fewer fit beside them.
+FEW_POINTS = 3
 
 
 class DebriefScreen(Screen):
@@ -195,19 +198,29 @@ class DebriefScreen(Screen):
 
     def _draw_base(self, size: tuple[int, int]) -> pygame.Surface:
         """The scores' table, then the turning points in the room left below it. The teams'
-        aims go when the turning points would be left too little room (many teams in a small
-        window): the points per objective still name every objective, the export has both."""
+        aims go when that lets more turning points show, up to `FEW_POINTS` (many teams or
+        long news in a small window): the points per objective still name every objective,
+        and the export has both."""
+        drawn = [self._draw_page(size, aims=True)]
+        shown, total = len(drawn[0][1]), drawn[0][2]
+        if shown < min(total, FEW_POINTS):
+            drawn.append(self._draw_page(size, aims=False))
+        base, self.points_shown, _ = max(drawn, key=lambda d: len(d[1]))  # a tie keeps aims
+        return base
+
+    def _draw_page(
+        self, size: tuple[int, int], aims: bool
+    ) -> tuple[pygame.Surface, list[TurningPoint], int]:
+        """The page drawn with or without the teams' aims: it, the turning points that
+        fitted and how many there are."""
         u = self.unit
         base = pygame.Surface(size)
-        background = self.look.colour("background")
-        base.fill(background)
+        base.fill(self.look.colour("background"))
         area = self.content
-        bottom = self._draw_scores(base, area, aims=True)
-        if area.bottom - bottom < 7 * u:
-            base.fill(background, area)
-            bottom = self._draw_scores(base, area, aims=False)
-        self._draw_turning(base, pygame.Rect(area.x, bottom + u, area.w, area.bottom - bottom - u))
-        return base
+        bottom = self._draw_scores(base, area, aims)
+        room = pygame.Rect(area.x, bottom + u, area.w, area.bottom - bottom - u)
+        total = self._draw_turning(base, room)
+        return base, self.points_shown, total
 
     def _draw_scores(self, base: pygame.Surface, area: pygame.Rect, aims: bool) -> int:
         """A row a nation, teams first: its name, who played it, its score and the points
@@ -230,7 +243,7 @@ class DebriefScreen(Screen):
         y = max(head.bottom, y) + u // 4
         order = seat_order(model, teams)
         names = {n: model.nations[n].name for n in order}
-        seats = {n: (_team_words(teams[n]) if n in teams else "bot") for n in order}
+        seats = {n: teams.get(n, "bot") for n in order}
         bold, font, fine_font = text.font(body, True), text.font(body), text.font(small)
         swatch = max(3, u // 4)
         x_name = area.x + swatch + u // 2
@@ -271,29 +284,33 @@ class DebriefScreen(Screen):
             y = row.bottom + u // 3
         return y
 
-    def _draw_turning(self, base: pygame.Surface, area: pygame.Rect) -> None:
-        """The turning points, largest first, in two columns: each its date, what moved and
-        what happened; those that do not fit are left to the export."""
+    def _draw_turning(self, base: pygame.Surface, area: pygame.Rect) -> int:
+        """The turning points in two columns, the teams' decisions first, then the largest
+        moves: each its date (and whose decision, or the facilitator's event), its largest
+        move and what happened; those that do not fit are left to the export.
+        Returns how many turning points there are (`points_shown`: those drawn)."""
         look, u, text = self.look, self.unit, self.app.text
         session = self.app.require_session()
+        model = session.model
+        teams = {n: t.name for n, t in session.teams.items()}
         body, small = look.text("body"), look.text("small")
         fine = round(small * 1.3)
         ink, muted, accent = look.colour("text"), look.colour("muted"), look.colour("accent")
         head = text.draw(base, "Turning points", area.topleft, body, accent, True)
         text.draw(
             base,
-            "  largest first · the export (E) has each one in full",
+            "  teams' decisions first, then the largest moves · the export (E) has all in full",
             (head.right, head.bottom - (round(body * 1.35) - fine) // 2),
             small,
             muted,
             anchor="bottomleft",
         )
-        points = turning_points(session.model, reports=session.reports)
+        points = turning_points(model, reports=session.reports, teams=teams)
         self.points_shown = []
         top = head.bottom + u // 4
         if not points:
             text.draw(base, "No quarter moved the key metrics much.", (area.x, top), small, ink)
-            return
+            return 0
         gap = 2 * u
         width = (area.w - gap) // 2
         columns = [
@@ -302,8 +319,9 @@ class DebriefScreen(Screen):
         bullet = text.font(small).size("• ")[0]
         column, y = 0, top
         for point in points:
-            moved = "; ".join(f"{pretty(m)} {a:.2f} → {b:.2f}" for m, a, b in point.changes)
-            lines = text.wrap(f"{point.date}: {moved}", small, width, bold=True)
+            moved = "; ".join(change_words(model, c, 2) for c in point.changes[:1])
+            title = f"{point.heading}: {moved}" if moved else point.heading
+            lines = text.wrap(title, small, width, bold=True)
             news = [text.wrap(item, small, width - bullet) for item in point.behind]
             # A point goes in the first column with room for it and its first piece of news,
             # else in the first with room for its date and what moved.
@@ -328,8 +346,4 @@ class DebriefScreen(Screen):
                     y += fine
             self.points_shown.append(point)
             y += u // 2
-
-
-def _team_words(name: str) -> str:
-    """'Taipei' -> 'team Taipei'; 'Team Taiwan' stays as it is (no 'team Team Taiwan')."""
-    return name if name.lower().startswith("team") else f"team {name}"
+        return len(points)

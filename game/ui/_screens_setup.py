@@ -12,9 +12,9 @@ from pygame_gui.elements import UIDropDownMenu, UITextBox, UITextEntryLine
 
 from game.errors import GameError
 from game.ruleset import DEFAULT_RULES, Ruleset, load_ruleset
-from game.saves import list_saves
+from game.saves import TEAM_NAME_MAX, SaveListing, list_saves
 from game.ui._screen import Screen
-from game.ui._session import Session
+from game.ui._session import Session, team_name
 
 if TYPE_CHECKING:
     from game.ui._app import App
@@ -51,15 +51,15 @@ class SetupScreen(Screen):
             self.seats[nation] = TEAM if seat == "human" else BOT
             self.names.setdefault(nation, f"Team {self.ruleset.nations[nation].name}")
 
-    def _latest_save(self) -> Path | None:
+    def _latest_save(self) -> SaveListing | None:
+        """The newest readable save in the saves folder, finished or not: the game as it
+        was left (a finished game's last autosave holds its last quarter; an older one
+        would have it played again)."""
         try:
             listed = list_saves(self.app.options.saves)
         except GameError:
             return None
-        readable = [
-            s for s in listed if s.summary is not None and not s.summary.turn >= s.summary.turns
-        ]
-        return readable[0].path if readable else None
+        return next((s for s in listed if s.summary is not None), None)
 
     def build(self) -> None:
         look, w = self.look, self.look.width
@@ -109,11 +109,24 @@ class SetupScreen(Screen):
             "Start the game (Enter)", pygame.Rect(w - 14 * u, bottom, 12 * u, 2 * u), "@primary"
         )
         latest = self._latest_save()
-        self.latest = latest
+        self.latest = latest.path if latest is not None else None
+        summary = latest.summary if latest is not None else None
+        finished = summary is not None and summary.turn >= summary.turns
+        note = ""
+        if latest is None or summary is None:
+            words, tip = "Continue last game", "No save yet"
+        elif finished:
+            words = "Last game's debrief"
+            tip = f"Open the debrief of {latest.path.name}"
+            note = (
+                f"The last game is finished ({summary.date}, {summary.turn} of "
+                f"{summary.turns} quarters played): its debrief is one click away."
+            )
+        else:
+            words = "Continue last game"
+            tip = f"Open {latest.path.name} ({summary.turn} of {summary.turns} quarters played)"
         self.widgets["continue"] = self.button(
-            "Continue last game",
-            pygame.Rect(w - 27 * u, bottom, 12 * u, 2 * u),
-            tip=f"Open {latest.name}" if latest else "No unfinished save yet",
+            words, pygame.Rect(w - 27 * u, bottom, 12 * u, 2 * u), tip=tip
         )
         if latest is None:
             self.widgets["continue"].disable()
@@ -124,7 +137,9 @@ class SetupScreen(Screen):
             "How to play", pygame.Rect(2 * u, bottom, 10 * u, 2 * u)
         )
         self.problem_label = self.label(
-            self.problem, pygame.Rect(2 * u, bottom - round(2.4 * u), w - 4 * u, 2 * u), "@muted"
+            self.problem or note,
+            pygame.Rect(2 * u, bottom - round(2.4 * u), w - 4 * u, 2 * u),
+            "@muted",
         )
 
     def _build_seats(self, x: int, y: int) -> None:
@@ -155,6 +170,7 @@ class SetupScreen(Screen):
                 manager=self.manager,
             )
             name = UITextEntryLine(pygame.Rect(entry_x, y, entry, row), manager=self.manager)
+            name.set_text_length_limit(TEAM_NAME_MAX)
             name.set_text(self.names[nation])
             if self.seats[nation] == BOT:
                 name.disable()
@@ -207,7 +223,7 @@ class SetupScreen(Screen):
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED:
             for nation in self.ruleset.nations:
                 if event.ui_element is w[f"name:{nation}"]:
-                    self.names[nation] = event.text.strip() or nation
+                    self.names[nation] = team_name(event.text, self.ruleset.nations[nation].name)
             if event.ui_element is w["seed"] and event.text.isdigit():
                 self.seed = int(event.text)
         typing = any(isinstance(x, UITextEntryLine) and x.is_focused for x in w.values())
@@ -233,7 +249,7 @@ class SetupScreen(Screen):
         self.app.start(session)
 
     def open(self, path: Path) -> None:
-        """Continue a saved game."""
+        """Continue a saved game (a finished one opens at its debrief)."""
         try:
             session = Session.load(path, autosave=self.app.options.saves)
         except GameError as exc:
@@ -324,7 +340,9 @@ HOW_TO_PLAY = (
     "the article they come from, and what they changed.<br>"
     "<b>5.</b> The world and the charts show where things stand; at the end the debrief "
     "scores each team against its objectives.<br><br>"
-    "The facilitator's menu (F1) injects events, undoes a turn, saves and switches seats."
+    "The facilitator's menu (F1) injects events, undoes a turn, saves and switches seats. "
+    "No mouse? Tab moves a ring between buttons, Space or Enter presses the one in the "
+    "ring, Esc closes a window."
 )
 
 

@@ -16,7 +16,7 @@ from game.ui._screen import Screen
 if TYPE_CHECKING:
     from game.ui._app import App
 
-__all__ = ["DecideScreen", "NewsScreen", "WhyWindow", "balance_split", "pretty"]
+__all__ = ["DecideScreen", "NewsScreen", "WhyWindow", "balance_split", "possessive", "pretty"]
 
 STEP = 5  # percentage points a key press moves a slider
 
@@ -32,6 +32,18 @@ def pretty(ident: str) -> str:
     words = [_SPELLING.get(w, w) for w in ident.split("_")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+def _number(value: float) -> str:
+    """A value as the room reads it: 1, 0.26, 139.5 (not 0.00835 or 1.0)."""
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.2f}" if abs(value) < 100 else f"{value:.1f}"
+
+
+def possessive(name: str) -> str:
+    """'Taiwan' -> "Taiwan's"; 'United States' -> "United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")
 
 
 def balance_split(split: dict[str, int], moved: str, value: int) -> dict[str, int]:
@@ -156,29 +168,7 @@ class DecideScreen(Screen):
         self.label("Moves this quarter", self.rect(x, 6, room, 1.8), "@heading")
         y = 8.0
         for proposal in model.pending_proposals(self.nation):
-            source = model.nations[proposal.source].name
-            doc = model.ruleset.actions[proposal.action].spec.doc
-            lines = self.app.text.wrap(
-                f"{source} proposes: {doc}", self.look.text(), int((room - 12) * self.unit)
-            )
-            height = 1.6 * min(len(lines), 3)
-            UITextBox(
-                html.escape(f"{source} proposes: {doc}"),
-                self.rect(x, y, room - 12, height + 0.4),
-                manager=self.manager,
-            )
-            answer = (self.chosen.get("accept_proposal") == proposal.source and "accept") or (
-                self.chosen.get("reject_proposal") == proposal.source and "reject"
-            )
-            for i, kind in enumerate(("accept", "reject")):
-                mark = "✓ " if answer == kind else ""
-                self.widgets[f"{kind}:{proposal.source}"] = self.button(
-                    mark + kind.capitalize(),
-                    self.rect(x + room - 11.5 + i * 5.75, y, 5.5, 1.8),
-                    "@primary" if answer == kind else "",
-                    tip=f"{kind.capitalize()} {source}'s proposal; if you do not answer, it lapses",
-                )
-            y += max(2.3, height + 0.9)
+            y = self._build_proposal(model, proposal, x, y, room)
         by_action: dict[str, list[ActionOption]] = {}
         for option in self.options:
             if model.ruleset.actions[option.action].spec.answer:
@@ -235,6 +225,44 @@ class DecideScreen(Screen):
                 )
             y += 2.3
 
+    def _build_proposal(self, model: Any, proposal: Any, x: float, y: float, room: float) -> float:
+        """A proposal awaiting the team's answer: what it is, what each answer does, and
+        when it lapses; Accept and Reject beside it. Return the height used, in units."""
+        source = model.nations[proposal.source].name
+        spec = model.ruleset.actions[proposal.action].spec
+        outcomes = spec.proposal.outcomes if spec.proposal else {}
+        self.label(
+            f"{source} proposes: {pretty(proposal.action.removeprefix('propose_'))}",
+            self.rect(x, y, room - 12, 1.8),
+        )
+        answer = (self.chosen.get("accept_proposal") == proposal.source and "accept") or (
+            self.chosen.get("reject_proposal") == proposal.source and "reject"
+        )
+        for i, kind in enumerate(("accept", "reject")):
+            mark = "✓ " if answer == kind else ""
+            self.widgets[f"{kind}:{proposal.source}"] = self.button(
+                mark + kind.capitalize(),
+                self.rect(x + room - 11.5 + i * 5.75, y, 5.5, 1.8),
+                "@primary" if answer == kind else "",
+                tip=f"{kind.capitalize()} {possessive(source)} proposal",
+            )
+        last_chance = model.turn + 1 >= proposal.expires
+        when = "this quarter" if last_chance else f"by {model.date_of(proposal.expires)}"
+        said = [
+            (f"Accept: {outcomes['accept'].doc}" if "accept" in outcomes else spec.doc),
+            *([f"Reject: {outcomes['reject'].doc}"] if "reject" in outcomes else []),
+            f"No answer {when}: "
+            + (outcomes["expire"].doc if "expire" in outcomes else "the proposal lapses."),
+        ]
+        size = self.look.text("small")
+        step = size * 1.3 / self.unit
+        y += 2.1
+        for text in said:
+            for line in self.app.text.wrap(text, size, int(room * self.unit)):
+                self.label(line, self.rect(x, y, room, step), "@small")
+                y += step
+        return y + 0.6
+
     def _mark_selected(self) -> None:
         lines = list(self.split)
         for i, line in enumerate(lines):
@@ -272,9 +300,11 @@ class DecideScreen(Screen):
             return self._confirm_event(event)
         model = self.app.require_session().model
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
-            for line in self.split:
+            for i, line in enumerate(self.split):
                 if event.ui_element is self.widgets[f"slider:{line}"]:
                     self.set_line(line, int(event.value))
+                    self.selected = i  # the arrow keys now move the line the mouse moved
+                    self._mark_selected()
                     return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             element = event.ui_element
@@ -286,9 +316,7 @@ class DecideScreen(Screen):
                     continue
                 kind, _, ident = key.partition(":")
                 if kind == "action" and ident in self.closed:
-                    self.say(
-                        f"{pretty(ident)} is not open this quarter: it needs {self.closed[ident]}."
-                    )
+                    self.say(f"{pretty(ident)} is not open this quarter: {self.closed[ident]}.")
                     return True
                 if kind == "action":
                     self.toggle(ident, model)
@@ -374,11 +402,15 @@ class DecideScreen(Screen):
         answered = {self.chosen.get("accept_proposal"), self.chosen.get("reject_proposal")}
         for proposal in model.pending_proposals(self.nation):
             if proposal.source not in answered:
-                who = model.nations[proposal.source].name
-                text += (
-                    f"<br><br><b>Not answered:</b> {html.escape(who)}'s proposal "
-                    f"({html.escape(pretty(proposal.action))}) lapses if you do not accept or reject it."
-                )
+                who = possessive(model.nations[proposal.source].name)
+                what = f"{who} proposal ({pretty(proposal.action)})"
+                if model.turn + 1 >= proposal.expires:
+                    then = "lapses at the end of this quarter if you do not accept or reject it."
+                else:
+                    then = (
+                        f"waits: you may still answer it until {model.date_of(proposal.expires)}."
+                    )
+                text += f"<br><br><b>Not answered:</b> {html.escape(what)} {then}"
         self.confirm = pygame_gui.windows.UIConfirmationDialog(
             self.rect(12, 8, 36, 16),
             text,
@@ -442,9 +474,12 @@ class NewsScreen(Screen):
         y = 4.5
         width = look.width / u - 12
         for item in self.report.news[:12]:
-            lines = self.app.text.wrap(item.text, look.text(), int(width * u))
+            text = item.text
+            if "injected" in item.causes:  # not the teams' doing: say so
+                text += " (injected by the facilitator)"
+            lines = self.app.text.wrap(text, look.text(), int(width * u))
             height = 1.5 * len(lines) + 0.4
-            UITextBox(html.escape(item.text), self.rect(2, y, width, height), manager=self.manager)
+            UITextBox(html.escape(text), self.rect(2, y, width, height), manager=self.manager)
             why = self.button(
                 "Why?",
                 self.rect(width + 2.5, y, 5, 1.8),
@@ -464,7 +499,13 @@ class NewsScreen(Screen):
             "tw_advanced_share",
             "us_advanced_share",
         ]
-        parts = [f"{pretty(k)} {moved[k][0]:.2f} → {moved[k][1]:.2f}" for k in keys if k in moved]
+        world = model.ruleset.attributes.get("world", {})
+        parts = [
+            f"{world[k].label if k in world and world[k].label else pretty(k)} "
+            f"{moved[k][0]:.2f} → {moved[k][1]:.2f}"
+            for k in keys
+            if k in moved and f"{moved[k][0]:.2f}" != f"{moved[k][1]:.2f}"  # only what moved
+        ]
         self.label(
             "   ".join(parts),
             pygame.Rect(2 * u, look.height - 6 * u, look.width - 4 * u, 2 * u),
@@ -475,7 +516,6 @@ class NewsScreen(Screen):
             pygame.Rect(look.width - 16 * u, look.height - 3 * u, 14 * u, 2 * u),
             "@primary",
         )
-        del model
 
     def process_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
@@ -553,7 +593,7 @@ class WhyWindow(Screen):
                     what = f"{model.nations[t.target].name} · {what}"
                 elif t.target != "world":
                     what = f"{t.target} · {what}"
-                parts.append(f"<br>{html.escape(what)}: {t.before:.3g} → {t.after:.3g}")
+                parts.append(f"<br>{html.escape(what)}: {_number(t.before)} → {_number(t.after)}")
         look, u = self.look, self.unit
         rect = pygame.Rect(look.width // 2 - 22 * u, 3 * u, 44 * u, look.height - 6 * u)
         self.window = UIWindow(rect, manager=self.manager, window_display_title="Why?")

@@ -79,7 +79,7 @@ def nation_facts(model: GeoModel, nation: str, team: str | None = None) -> list[
         reverse=True,
     )
     lines = [
-        (agent.name, _team_words(team) if team else "bot"),
+        (agent.name, f"played by {team}" if team else "played by a bot"),
         ("Score", f"{scores.get(nation, 0.0):.1f}"),
     ]
     if gdp is not None:
@@ -156,8 +156,9 @@ class WorldScreen(Screen):
             pygame.Rect(look.width - 31 * u, bottom, 14 * u, 2 * u),
             tip="Key metrics over time",
         )
+        # After the last quarter, Enter opens the debrief: the button says so.
         self.next_button = self.button(
-            "Next quarter (Enter)",
+            "To the debrief (Enter)" if session.over else "Next quarter (Enter)",
             pygame.Rect(look.width - 16 * u, bottom, 14 * u, 2 * u),
             "@primary",
         )
@@ -201,7 +202,7 @@ class WorldScreen(Screen):
 
     def hover(self, pos: tuple[int, int]) -> None:
         """Note the firm's dot under `pos` (its home then counts as hovered), else the
-        nation under it."""
+        nation pointed at: its label, its land, or near a small one (`MapView.actor_at`)."""
         self.pointer = pos
         self.firm = None
         if self.map_rect.collidepoint(pos):
@@ -212,7 +213,9 @@ class WorldScreen(Screen):
             home = getattr(self.app.require_session().model.firms[self.firm], "home", None)
             self.hovered = home.id if home is not None else None
             return
-        self.hovered = self.view.hit(pos, self.map_rect, slop=self.unit * 0.6)
+        self.hovered = self.view.actor_at(
+            pos, self.map_rect, self.look, self.app.text, self.map_state(), self.unit * 0.6
+        )
 
     def strait_rect(self) -> pygame.Rect:
         """Where the map's Taiwan Strait label is, in window pixels."""
@@ -381,13 +384,13 @@ class WorldScreen(Screen):
         row = (area.h - round(size * 1.5)) / 4
         values = model.metric_values
         gauges = (
-            ("Silicon shield", values.get("silicon_shield", 0.0), look.colour("good")),
+            ("Silicon shield", values.get("silicon_shield", 0.0), look.colour("shield")),
             (
                 "Strait tension",
                 values.get("strait_tension", 0.0),
                 tension_colour(look, values.get("strait_tension", 0.0)),
             ),
-            ("US–Taiwan trust", values.get("us_tw_trust", 0.0), look.colour("link")),
+            ("US–Taiwan trust", values.get("us_tw_trust", 0.0), look.colour("trust")),
         )
         label_w = text.font(size).size("US–Taiwan trust")[0] + u
         for i, (label, value, colour) in enumerate(gauges):
@@ -539,8 +542,3 @@ def _legend(
 
 def _area(rect: pygame.Rect) -> int:
     return rect.w * rect.h
-
-
-def _team_words(name: str) -> str:
-    """'Taipei' -> 'team Taipei'; 'Team Taiwan' stays as it is (no 'team Team Taiwan')."""
-    return name if name.lower().startswith("team") else f"team {name}"

@@ -3,6 +3,7 @@
 `Session` knows nothing of Pygame. Screens ask it what to show and hand it the teams'
 `Decision`s; it plays turns, autosaves, undoes, injects events, switches seats and saves,
 always through the model's own record, so a game played here replays headless exactly.
+The teams' names travel with the game in its saves and autosaves.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.ruleset import DecisionLine, Ruleset
-from game.saves import Autosaver, read_save, write_save
+from game.saves import TEAM_NAME_MAX, Autosaver, read_save, write_save
 from game.sim import Decision, GeoModel, TurnReport
 
-__all__ = ["Session", "Team"]
+__all__ = ["Session", "Team", "team_name"]
+
+
+def team_name(text: str, nation_name: str) -> str:
+    """A team's name as typed, made one a save can hold: printable, at most
+    `TEAM_NAME_MAX` characters, and "Team <nation name>" when nothing is left."""
+    name = "".join(c for c in text if c.isprintable()).strip()[:TEAM_NAME_MAX].rstrip()
+    return name or f"Team {nation_name}"[:TEAM_NAME_MAX]
 
 
 @dataclass
@@ -53,20 +61,31 @@ class Session:
         model = GeoModel(seed=seed, scenario=scenario, rules=rules, seats=seats, trace=True)
         return cls(
             model,
-            {n: Team(n, name) for n, name in teams.items()},
+            {n: Team(n, team_name(name, model.nations[n].name)) for n, name in teams.items()},
             Autosaver(autosave) if autosave is not None else None,
         )
 
     @classmethod
     def load(cls, path: str | Path, autosave: Path | None = None) -> Session:
-        """Continue a saved game with the rules it carries; its team seats stay teams.
+        """Continue a saved game with the rules it carries; its team seats stay teams,
+        under the names saved with them ("Team <nation name>" for a save without names).
 
         Raises:
             SaveError: when the save cannot be read.
         """
-        model = read_save(path).model(trace=True)
-        teams = {n: Team(n, n) for n, seat in model.seats.items() if seat == "human"}
+        save = read_save(path)
+        model = save.model(trace=True)
+        teams = {
+            n: Team(n, save.teams.get(n) or team_name("", model.nations[n].name))
+            for n, seat in model.seats.items()
+            if seat == "human"
+        }
         return cls(model, teams, Autosaver(autosave) if autosave is not None else None)
+
+    @property
+    def team_names(self) -> dict[str, str]:
+        """Each team's name by its nation, as the saves keep them."""
+        return {n: team.name for n, team in self.teams.items()}
 
     # The turn ----------------------------------------------------------------------
     @property
@@ -89,7 +108,7 @@ class Session:
         self.reports.append(report)
         self.decided = {}
         if self.autosaver is not None:
-            self.autosaver.save(self.model)
+            self.autosaver.save(self.model, self.team_names)
         return report
 
     # The facilitator ---------------------------------------------------------------
@@ -115,7 +134,7 @@ class Session:
             self.model.submitted.pop(nation, None)
             self.model.seats[nation] = "bot"
         else:
-            self.teams[nation] = Team(nation, team)
+            self.teams[nation] = Team(nation, team_name(team, self.model.nations[nation].name))
             self.model.seats[nation] = "human"
 
     def save(self, path: str | Path) -> Path:
@@ -124,7 +143,7 @@ class Session:
         Raises:
             SaveError: when it cannot be written.
         """
-        return write_save(self.model, path)
+        return write_save(self.model, path, self.team_names)
 
     @property
     def over(self) -> bool:

@@ -128,8 +128,16 @@ class Look:
                 "colours": {"dark_bg": "#00000000"},
                 "misc": {"text_horiz_alignment": "left"},
             },
-            "text_box": {"font": font("body"), "colours": {"dark_bg": c["panel"]}},
-            "tool_tip": {"font": font("small")},
+            # The bundled font's lines are tall already: pygame_gui's 1.25 spacing reads as
+            # double-spaced.
+            "text_box": {
+                "font": font("body"),
+                "colours": {"dark_bg": c["panel"]},
+                "misc": {"line_spacing": "1.0"},
+            },
+            "tool_tip.text_box": {"misc": {"line_spacing": "1.0"}},
+            # A tooltip reads as a short paragraph, not a narrow column (pygame_gui: 170 px).
+            "tool_tip": {"font": font("small"), "misc": {"rect_width": str(18 * self.unit)}},
             "window": {
                 "font": font("heading", True),
                 # The title bar fits its title at every size (pygame_gui's is 28 px).
@@ -150,6 +158,15 @@ class Look:
                 "font": font("body", True),
             },
             "@centered": {"misc": {"text_horiz_alignment": "center"}},
+            # A window's title and its × scale with the window (pygame_gui draws them small).
+            "window.#title_bar": {
+                "font": font("body", True),
+                "misc": {
+                    "text_horiz_alignment": "left",
+                    "text_horiz_alignment_padding": str(self.unit // 2),
+                },
+            },
+            "window.#close_button": {"font": font("body", True)},  # × (see _focus.tend_windows)
             # A move not open now: looks greyed, yet a click says why (see DecideScreen).
             "@unavailable": {
                 "colours": {

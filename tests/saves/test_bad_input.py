@@ -77,6 +77,14 @@ DAMAGES: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         edited(set_in("format_version", value="1"), seal=True),
         "no valid format_version",
     ),
+    "format 0": (
+        edited(set_in("format_version", value=0), seal=True),
+        "no valid format_version",
+    ),
+    "resealed without teams": (
+        edited(lambda c: c.pop("teams"), seal=True),
+        "teams are malformed: expected nation: name pairs, found none",
+    ),
     "a number too large for a float": (
         lambda d: d.replace(b'"turn": 3,', b'"turn": 3e999,', 1),
         "damaged",

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from game.ruleset import DecisionLine, Ruleset
-from game.saves import Autosaver, SaveError, branch_game, list_saves, read_save, write_save
+from game.saves import (
+    Autosaver,
+    SaveError,
+    branch_game,
+    encode_save,
+    list_saves,
+    read_save,
+    write_save,
+)
 from game.sim import GeoModel
 
 from .classroom import new_game, play_on
@@ -31,6 +39,22 @@ def test_list_saves_lists_the_newest_first(tmp_path: Path, ruleset: Ruleset) -> 
     listed = list_saves(tmp_path)
     assert [s.path for s in listed] == paths[::-1]
     assert [s.summary.turn for s in listed if s.summary] == [3, 2, 1]
+
+
+def test_a_game_s_autosaves_written_in_one_clock_tick_list_the_later_turn_first(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    """Autosaves of turns 11 and 12 with the same written time and file time list turn 12
+    first (by name), so Continue opens the game's last turn."""
+    model = GeoModel(seed=4, rules=ruleset, turns=12).run(until=11)
+    older = tmp_path / "autosave-20260101-000000-abcd-t011.json"
+    older.write_bytes(encode_save(model, written="2026-01-01T00:00:00Z"))
+    model.step()
+    newer = tmp_path / "autosave-20260101-000000-abcd-t012.json"
+    newer.write_bytes(encode_save(model, written="2026-01-01T00:00:00Z"))
+    for path in (newer, older):  # the later file first: equal times are the point
+        os.utime(path, ns=(10**18, 10**18))
+    assert [s.path.name for s in list_saves(tmp_path)] == [newer.name, older.name]
 
 
 def test_list_saves_names_a_damaged_save_and_skips_other_files(

@@ -431,8 +431,18 @@ def test_a_reason_names_the_nation_and_the_value_it_has(ruleset: Ruleset) -> Non
     join = options[("join_clean_network", None)]
     assert not join.available
     assert not join.never  # it could hold later (after leaving)
-    assert join.reason == "Taiwan's clean network must be 0 (it is 1)"
+    assert join.reason == "Taiwan not in the Clean Network (it is now)"
     assert options[("propose_taiwan_model", "CN")].reason == "only against United States"
+    us = {(o.action, o.target): o for o in model.action_options("US")}
+    assert us[("lift_tariff", "CN")].reason == (
+        "China's tariffs on its chips must be above 0 (it is 0)"
+    )
+    assert options[("form_t7", None)].reason == (
+        "the number of nations in the Clean Network must be at least 4"
+    )
+    china = {(o.action, o.target): o for o in model.action_options("CN")}
+    assert china[("form_t7", None)].reason == "only a democracy may"
+    assert china[("leave_clean_network", None)].reason == "China in the Clean Network (not now)"
 
 
 def test_the_score_history_is_the_score_each_turn_had(ruleset: Ruleset) -> None:

@@ -66,6 +66,16 @@ def test_dragging_a_slider_rebalances_the_others(player: Player, decide: DecideS
     assert decide.widgets["value:ai"].text == f"{decide.split['ai']}%"
 
 
+def test_the_arrow_keys_move_the_line_the_mouse_moved(player: Player, decide: DecideScreen) -> None:
+    """After dragging the telecom slider, → moves telecom (not the line selected before)."""
+    handle = decide.widgets["slider:telecom"].sliding_button.rect.center
+    player.drag(handle, (handle[0] + 40, handle[1]))
+    dragged = decide.split["telecom"]
+    player.press(pygame.K_RIGHT)
+    assert decide.split["telecom"] == dragged + 5
+    assert decide.widgets["name:telecom"].text.startswith("▶")
+
+
 def test_down_then_right_moves_the_second_line_by_five(
     player: Player, decide: DecideScreen
 ) -> None:
@@ -111,7 +121,7 @@ def test_a_greyed_action_says_why_instead_of_being_chosen(
     player.click(decide.widgets["action:lift_tariff"])
     assert decide.chosen == {}
     assert "Lift tariff is not open this quarter" in decide.widgets["problem"].text
-    assert "tariffs faced must be above 0" in decide.widgets["problem"].text
+    assert "Taiwan's tariffs on its chips must be above 0" in decide.widgets["problem"].text
 
 
 def test_another_nations_moves_are_not_offered(decide: DecideScreen) -> None:

@@ -132,3 +132,16 @@ def test_escape_dismisses_a_message(player: Player, decide: DecideScreen) -> Non
     player.press(pygame.K_ESCAPE)
     assert top_window(player.app.manager) is None
     assert player.screen is decide
+
+
+def test_enter_presses_the_button_in_the_ring(player: Player, decide: DecideScreen) -> None:
+    """In the summary, Tab to Cancel and Enter cancels (it does not confirm); with no ring,
+    Enter confirms."""
+    player.press(pygame.K_RETURN)  # no ring: the screen's main step, the summary
+    assert decide.confirm is not None
+    cancel = decide.confirm.cancel_button
+    tab_to(player, cancel)
+    player.press(pygame.K_RETURN)
+    assert decide.confirm is None
+    assert player.screen is decide
+    assert "US" not in player.app.session.decided

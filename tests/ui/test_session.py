@@ -1,16 +1,22 @@
-"""Session: a classroom game's turns, saves, undo, injections and seats, without Pygame."""
+"""Session: a classroom game's turns, saves, undo, injections and seats, without Pygame;
+then continuing a game from the setup screen, through the real Pygame loop."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 from game.ruleset import DecisionLine
-from game.saves import read_save
+from game.saves import TEAM_NAME_MAX, list_saves, read_save
 from game.sim import Decision, GeoModel
+from game.ui._screens_debrief import DebriefScreen
+from game.ui._screens_setup import HandoffScreen, SetupScreen
 from game.ui._session import Session
+
+from .driver import Player
 
 TEAMS = {"US": "Washington", "TW": "Taipei"}
 
@@ -93,8 +99,55 @@ def test_autosave_after_each_turn_and_continue(tmp_path: Path) -> None:
     (latest,) = sorted(tmp_path.glob("autosave-*-t002.json"))
     resumed = Session.load(latest)
     assert resumed.model.turn == 2
-    assert set(resumed.teams) == {"US", "TW"}
+    assert resumed.team_names == TEAMS
     assert resumed.model.metric_values == session.model.metric_values
+
+
+def test_a_save_keeps_the_team_names_and_a_switched_seat_s(tmp_path: Path) -> None:
+    """The facilitator's save holds each team's name, a seat given to a team mid-game too."""
+    session = Session.new("seminar", TEAMS, seed=3)
+    session.resolve()
+    session.set_seat("JP", "Rising Sun")
+    session.set_seat("US", None)
+    session.save(tmp_path / "class.json")
+    assert read_save(tmp_path / "class.json").teams == {"TW": "Taipei", "JP": "Rising Sun"}
+    assert Session.load(tmp_path / "class.json").team_names == {
+        "TW": "Taipei",
+        "JP": "Rising Sun",
+    }
+
+
+def test_a_save_without_names_continues_with_the_default_names(tmp_path: Path) -> None:
+    """A format 1 save (no names) continues with "Team <nation name>" for each team."""
+    path = Session.new("seminar", TEAMS, seed=3).save(tmp_path / "new.json")
+    content = json.loads(path.read_bytes())
+    del content["teams"], content["checksum"]
+    content["format_version"] = 1
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+    content["checksum"] = "sha256:" + hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(content), encoding="utf-8")
+    assert Session.load(path).team_names == {"US": "Team United States", "TW": "Team Taiwan"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("  Eagles ", "Eagles"),
+        ("", "Team Taiwan"),
+        ("Tai\npei\t", "Taipei"),
+        ("E" * (TEAM_NAME_MAX + 9), "E" * TEAM_NAME_MAX),
+    ],
+)
+def test_a_team_name_is_made_one_a_save_holds(tmp_path: Path, typed: str, kept: str) -> None:
+    """Spaces round a name go, control characters go, an empty name is the default and a
+    long one is cut; the autosave then holds it."""
+    session = Session.new("seminar", {"TW": typed}, seed=3, autosave=tmp_path)
+    assert session.team_names == {"TW": kept}
+    session.resolve()
+    (autosave,) = tmp_path.glob("autosave-*.json")
+    assert read_save(autosave).teams == {"TW": kept}
 
 
 def test_a_bad_decision_is_refused_and_nothing_is_recorded() -> None:
@@ -107,3 +160,69 @@ def test_a_bad_decision_is_refused_and_nothing_is_recorded() -> None:
     assert "TW" in session.waiting
     session.inject("strait_crisis")
     assert DecisionLine(turn=1, event="strait_crisis") in session.model.script
+
+
+# Continuing from the setup screen ------------------------------------------------------
+NAMED = {"US": "Eagles", "TW": "Formosa Five"}
+
+
+def played(folder: Path, turns: int) -> Session:
+    """The seminar with two named teams, `turns` quarters played, autosaved into `folder`."""
+    session = Session.new("seminar", NAMED, seed=3, autosave=folder)
+    for _ in range(turns):
+        session.resolve()
+    return session
+
+
+def setup_screen(player: Player) -> SetupScreen:
+    """The setup screen on show."""
+    setup = SetupScreen(player.app)
+    player.app.show(setup)
+    player.pump()
+    return setup
+
+
+def test_continue_after_a_finished_game_opens_its_debrief(player: Player) -> None:
+    """After a 12-quarter game, the setup says the last game is finished and its button
+    opens the debrief at quarter 12, the team names kept; no quarter is played again."""
+    folder = player.app.options.saves
+    finished = played(folder, 12)
+    before = sorted(p.name for p in folder.iterdir())
+    setup = setup_screen(player)
+    button = setup.widgets["continue"]
+    assert button.text == "Last game's debrief"
+    assert "finished (2027 Q4, 12 of 12 quarters played)" in setup.problem_label.text
+    player.click(button)
+    assert isinstance(player.screen, DebriefScreen)
+    session = player.app.session
+    assert session is not None
+    assert session.model.turn == 12
+    assert session.over
+    assert session.team_names == NAMED
+    assert session.model.metric_values == finished.model.metric_values
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing autosaved again
+
+
+def test_continue_opens_the_newest_autosave_of_a_game_in_progress(player: Player) -> None:
+    """Five quarters in, Continue opens the game at quarter 5 (not an older autosave), at
+    the first team's curtain, which names it as it was named."""
+    folder = player.app.options.saves
+    played(folder, 5)
+    assert [s.summary.turn for s in list_saves(folder) if s.summary] == [5, 4, 3, 2, 1]
+    setup = setup_screen(player)
+    assert setup.widgets["continue"].text == "Continue last game"
+    assert "t005.json" in (setup.latest.name if setup.latest else "")
+    player.click(setup.widgets["continue"])
+    assert isinstance(player.screen, HandoffScreen)
+    session = player.app.session
+    assert session is not None
+    assert session.model.turn == 5
+    assert session.team_names == NAMED
+    assert ("Eagles", "huge") in [(text, kind) for text, kind, _ in player.screen.lines]
+
+
+def test_continue_is_off_without_a_save(player: Player) -> None:
+    """With no save in the folder, Continue cannot be pressed and no note is shown."""
+    setup = setup_screen(player)
+    assert not setup.widgets["continue"].is_enabled
+    assert setup.problem_label.text == ""

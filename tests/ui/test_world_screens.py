@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def test_hovering_taiwan_shows_its_numbers(app: App) -> None:
     run(app)
     assert world.hovered == "TW"
     name, who = world.card_lines()[0]
-    assert (name, who) == ("Taiwan", "team Taipei")
+    assert (name, who) == ("Taiwan", "played by Taipei")
     pygame.event.post(
         pygame.event.Event(pygame.MOUSEMOTION, pos=(1, 1), rel=(0, 0), buttons=(0, 0, 0))
     )
@@ -136,7 +137,7 @@ def test_export_writes_markdown_and_charts(app: App) -> None:
     text = path.read_text(encoding="utf-8")
     assert "## Final scores" in text
     assert SCORES_NOTE in text
-    assert "| Taiwan | team Taipei | " in text
+    assert re.search(r"\| Taiwan \| (team )?Taipei \| ", text)  # the wording is _export's
     assert "Rank" not in text
     charts = sorted((path.parent / "charts").glob("*.png"))
     assert len(charts) == 4
@@ -254,3 +255,100 @@ def test_the_hover_card_never_covers_the_gauges_or_the_strait(
         assert window.contains(card), f"{what}: card {card} leaves the window"
         assert not card.colliderect(world.glance_rect), f"{what}: card covers the gauges"
         assert not card.colliderect(world.strait_rect()), f"{what}: card covers the strait"
+
+
+def test_the_next_button_says_next_quarter_while_quarters_remain(app: App) -> None:
+    """Three quarters into twelve, the world's button goes on to the next quarter."""
+    world = WorldScreen(app)
+    app.show(world)
+    run(app)
+    assert world.next_button.text == "Next quarter (Enter)"
+
+
+def test_after_the_last_quarter_the_button_says_to_the_debrief(
+    make_app: Callable[..., App],
+) -> None:
+    """On the world after quarter 12 of 12 the button says "To the debrief (Enter)", its
+    text fits it, and Enter opens the debrief."""
+    app = make_app(size=(1280, 720))
+    session = Session.new("seminar", {"US": "Eagles", "TW": "Taipei"}, seed=1)
+    while not session.over:
+        session.resolve()
+    app.start(session)
+    world = WorldScreen(app)
+    app.show(world)
+    run(app)
+    button = world.next_button
+    assert button.text == "To the debrief (Enter)"
+    assert button.font.size(button.text)[0] < button.rect.w
+    press(app, pygame.K_RETURN)
+    assert isinstance(app.screen, DebriefScreen)
+    assert session.model.turn == 12
+
+
+def label_pixels(app: App, box: pygame.Rect) -> int:
+    """How many pixels of the window inside `box` are in the labels' text colour."""
+    area = app.window.subsurface(box.clip(app.window.get_rect()))
+    colour = app.look.colour("text")
+    return pygame.mask.from_threshold(area, colour, (8, 8, 8, 255)).count()
+
+
+@pytest.mark.parametrize(
+    "size", [(1280, 720), (1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_pointing_at_a_nation_s_name_points_at_the_nation(
+    make_app: Callable[..., App], size: tuple[int, int]
+) -> None:
+    """With the real pointer on the centre of each nation's name on the map (Taiwan's and
+    South Korea's at sea beside their land), that nation is hovered and its card shown."""
+    app = make_app(size=size)
+    player = Player(app)
+    session = Session.new("seminar", {"TW": "Taipei"}, seed=1)
+    session.resolve()
+    player.start(session)
+    world = WorldScreen(app)
+    app.show(world)
+    player.pump()
+    boxes = world.view.label_boxes(world.map_rect, world.look, app.text, world.map_state())
+    assert set(boxes) == set(session.model.nations)
+    for nation, box in boxes.items():  # each box holds its drawn name
+        assert label_pixels(app, box) > box.w * box.h // 20, f"no text drawn in {nation}'s box"
+    for nation, box in boxes.items():
+        player.move((1, 1))
+        assert world.hovered is None
+        player.move(box.center)
+        assert world.hovered == nation, f"{nation}'s name at {box.center}"
+        assert world.firm is None
+        assert world.card_lines()[0][0] == session.model.nations[nation].name
+        assert world.card is not None
+
+
+@pytest.mark.parametrize(
+    "size", [(1280, 720), (1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}"
+)
+def test_pointing_near_taiwan_s_island_at_sea_points_at_taiwan(
+    make_app: Callable[..., App], size: tuple[int, int]
+) -> None:
+    """A pointer at sea most of a unit above, below or right of Taiwan's island hovers
+    Taiwan; three units out in the open sea hovers nothing."""
+    app = make_app(size=size)
+    player = Player(app)
+    session = Session.new("seminar", {"TW": "Taipei"}, seed=1)
+    player.start(session)
+    world = WorldScreen(app)
+    app.show(world)
+    player.pump()
+    island, u = world.view.bounds("TW", world.map_rect), world.unit
+    near = round(0.9 * u)
+    points = [
+        (island.centerx, island.top - near),
+        (island.centerx, island.bottom + near),
+        (island.right + near, island.centery),
+    ]
+    for point in points:
+        assert world.view.hit(point, world.map_rect, slop=0) is None  # at sea
+        player.move((1, 1))
+        player.move(point)
+        assert world.hovered == "TW", f"{point} beside Taiwan at {island}"
+    player.move((island.right + 3 * u, island.bottom + 3 * u))
+    assert world.hovered is None
