@@ -84,7 +84,7 @@ class DecideScreen(Screen):
             for line in lines
         }
         self.split = balance_split(
-            {k: int(v) for k, v in raw.items()}, lines[0], round(raw[lines[0]])
+            {k: round(v) for k, v in raw.items()}, lines[0], round(raw[lines[0]])
         )
         self.selected = 0
         self.moved = False  # untouched sliders keep the standing split exactly

@@ -14,6 +14,7 @@ import pygame
 import pygame_gui
 
 from game.sim import GeoModel
+from game.ui._charts import contrast_ratio
 from game.ui._export import seat_order
 from game.ui._map import MapState, MapView, map_state, tension_colour
 from game.ui._screen import Screen, Text
@@ -511,9 +512,10 @@ def _bar(
         if label:
             for words in (f"{label} {value:.0%}", label):
                 if font.size(words)[0] + size // 2 <= part.w:
-                    text.draw(
-                        surface, words, part.center, size, look.colour("background"), True, "center"
-                    )
+                    # Dark text on light parts, white on dark ones (the US's blue).
+                    dark, light = look.colour("background"), (255, 255, 255)
+                    ink = max((dark, light), key=lambda c: contrast_ratio(c, colour))
+                    text.draw(surface, words, part.center, size, ink, True, "center")
                     break
         x += width
 

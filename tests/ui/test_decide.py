@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.ruleset import DecisionLine
+from game.sim import Decision
 from game.ui import Session
 from game.ui._screens_setup import HandoffScreen
 from game.ui._screens_turn import DecideScreen, NewsScreen, balance_split
@@ -205,3 +206,22 @@ def test_untouched_sliders_keep_the_standing_split(decide: DecideScreen) -> None
     invest = decide.decision().invest
     assert invest is not None
     assert sum(invest.values()) == pytest.approx(1.0)
+
+
+def test_next_quarter_shows_the_split_the_team_confirmed(
+    player: Player, decide: DecideScreen
+) -> None:
+    """The trial's case: the US confirmed 56/33/3/2/2/2/2; next quarter its sliders show
+    exactly that (float noise in the stored shares must not floor 2% to 1%)."""
+    confirmed = dict(zip(LINES, [56, 33, 3, 2, 2, 2, 2], strict=True))
+    for line, share in confirmed.items():
+        decide.split[line] = share
+    decide.moved = True
+    session = player.app.session
+    session.decide(decide.decision())
+    session.decide(Decision("TW"))
+    session.resolve()
+    again = DecideScreen(player.app, "US")
+    player.app.show(again)
+    player.pump()
+    assert again.split == confirmed
