@@ -34,6 +34,13 @@ def pretty(ident: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def attribute_label(model: Any, kind: str, attr: str) -> str:
+    """What screens call an attribute of a kind of agent: its `label`, else its name made
+    readable (a metric that is no attribute, too)."""
+    spec = model.ruleset.attributes.get(kind, {}).get(attr)
+    return spec.label if spec is not None and spec.label else pretty(attr)
+
+
 def _number(value: float) -> str:
     """A value as the room reads it: 1, 0.26, 139.5 (not 0.00835 or 1.0)."""
     if float(value).is_integer():
@@ -499,10 +506,8 @@ class NewsScreen(Screen):
             "tw_advanced_share",
             "us_advanced_share",
         ]
-        world = model.ruleset.attributes.get("world", {})
         parts = [
-            f"{world[k].label if k in world and world[k].label else pretty(k)} "
-            f"{moved[k][0]:.2f} → {moved[k][1]:.2f}"
+            f"{attribute_label(model, 'world', k)} {moved[k][0]:.2f} → {moved[k][1]:.2f}"
             for k in keys
             if k in moved and f"{moved[k][0]:.2f}" != f"{moved[k][1]:.2f}"  # only what moved
         ]
@@ -578,7 +583,6 @@ class WhyWindow(Screen):
                 )
         if why.changes:
             parts.append("<br><br><b>What changed</b>")
-            specs = model.ruleset.attributes
             for t in [c for c in why.changes if c.after != c.before][:14]:
                 kind = (
                     "world"
@@ -587,8 +591,7 @@ class WhyWindow(Screen):
                     if t.target in model.nations
                     else "firm"
                 )
-                spec = specs.get(kind, {}).get(t.attr)
-                what = spec.label if spec is not None and spec.label else pretty(t.attr)
+                what = attribute_label(model, kind, t.attr)
                 if t.target in model.nations:
                     what = f"{model.nations[t.target].name} · {what}"
                 elif t.target != "world":
