@@ -32,14 +32,18 @@ def _workers(text: str) -> int:
     return value
 
 
-def _margin(text: str) -> float:
+def _margin(text: str) -> tuple[float | None, float]:
+    """`POINTS` or `PERCENT%`: (points or None, percent)."""
+    percent = text.strip().endswith("%")
+    number = text.strip().removesuffix("%")
+    what = "a percentage of the doctrine's score" if percent else "a number of points"
     try:
-        value = float(text)
+        value = float(number)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of points, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected {what} (as 1.5 or 1%), got {text!r}") from None
     if not 0 <= value < math.inf:
-        raise argparse.ArgumentTypeError(f"expected a number of points, 0 or more, got {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"expected {what}, 0 or more, got {text!r}")
+    return (None, value) if percent else (value, 0.0)
 
 
 def _nations(text: str) -> list[str]:
@@ -72,10 +76,11 @@ def add_parser(sub: Any) -> None:
     balance.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     balance.add_argument("--workers", type=_workers, metavar="N",
                          help="worker processes (default: every core of this machine)")  # fmt: skip
-    balance.add_argument("--margin", type=_margin, default=0.0, metavar="POINTS",
+    balance.add_argument("--margin", type=_margin, default=(None, 1.0), metavar="POINTS|N%",
                          help="flag a strategy only when it beats the doctrine and every "
-                         "diversified alternative by more than POINTS (the lower bound of "
-                         "each 95%% interval; default 0)")  # fmt: skip
+                         "diversified alternative by more than this (the lower bound of each "
+                         "95%% interval): points, or a percentage of the doctrine's mean score "
+                         "(default 1%%; 0 flags every significant gain)")  # fmt: skip
     balance.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -92,7 +97,8 @@ def _balance(args: argparse.Namespace) -> int:
         turns=args.turns,
         seeds=args.seeds,
         nations=tuple(args.nations),
-        margin=args.margin,
+        margin=args.margin[0],
+        margin_percent=args.margin[1],
     )
     workers = args.workers or os.cpu_count() or 1
     bar, close = _progress()
@@ -133,23 +139,29 @@ def _progress() -> tuple[Any, Any]:
 
 
 def _verdict(nation: Any) -> str:
-    """The one-line summary: `TW: no dominant strategy` or `TW: DOMINANT: …`."""
+    """The one-line summary: `TW: no dominant strategy` or `TW: DOMINANT: …`, and the
+    small gains under the margin, if any."""
+    small = ""
+    if nation.small_gains:
+        gains = ", ".join(_gain(r) for r in nation.small_gains)
+        small = f" (small gains under the {nation.margin:.2f}-point margin: {gains})"
     if not nation.dominant:
-        return f"{nation.nation}: no dominant strategy"
-    parts = []
-    for result in nation.dominant:
-        diff, half = result.versus["doctrine"]
-        digits = 1 if abs(diff) >= 1 else 2  # a tiny gain shows as +0.04, not +0.0
-        parts.append(
-            f"{result.strategy.name} ({diff:+.{digits}f} ± {half:.{digits}f} over the doctrine)"
-        )
-    return f"{nation.nation}: DOMINANT: " + "; ".join(parts)
+        return f"{nation.nation}: no dominant strategy{small}"
+    parts = [f"{_gain(result)} over the doctrine" for result in nation.dominant]
+    return f"{nation.nation}: DOMINANT: " + "; ".join(parts) + small
+
+
+def _gain(result: Any) -> str:
+    """`tech only (+1.4 ± 0.2` …: a strategy and its paired gain over the doctrine."""
+    diff, half = result.versus["doctrine"]
+    digits = 1 if abs(diff) >= 1 else 2  # a tiny gain shows as +0.04, not +0.0
+    return f"{result.strategy.name} ({diff:+.{digits}f} ± {half:.{digits}f})"
 
 
 def _readable(report: Any) -> str:
     """A table per nation, best strategy first, the doctrine marked with `*`."""
     seeds = report.seeds
-    margin = f" by more than {report.margin:g} points" if report.margin else ""
+    margin = f" by more than {report.margin}" if report.margin else ""
     lines = [
         f"Balance of {report.scenario}: {report.turns} quarters, seeds {seeds[0]}–{seeds[-1]}, "
         f"ruleset {report.ruleset_hash}",
@@ -158,7 +170,7 @@ def _readable(report: Any) -> str:
         "Final score: mean and 95% confidence interval; 'vs' columns: paired difference "
         "(same seeds).",
         "DOMINANT: significantly above the doctrine and every diversified alternative "
-        f"(doctrine, even){margin}.",
+        f"(doctrine, even){margin}; 'small gain': significantly above both, within that margin.",
     ]
     for nation in report.nations:
         shown = [r for r in nation.results if not r.same_as_doctrine]
@@ -180,7 +192,8 @@ def _readable(report: Any) -> str:
                     row += f"   {'—':>{column}} {'':>5}"
                 else:
                     row += f"   {diff:>+{column}.2f} {_half(half, 2)}"
-            lines.append(row + ("  DOMINANT" if result.dominant else ""))
+            mark = "  DOMINANT" if result.dominant else "  small gain" if result.small_gain else ""
+            lines.append(row + mark)
         if same:
             lines += _wrapped("as the doctrine in every game: " + ", ".join(same))
         for name, why in nation.skipped:

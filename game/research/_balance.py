@@ -6,8 +6,11 @@ change the split (each investment line all-in, every line even, theme splits); m
 strategies keep the doctrine's split and change the moves (none at all, each action
 never or always, every proposal accepted, rejected or left to lapse, every coercive or
 cooperative action). A strategy is *dominant* when its paired difference in final score
-is significantly positive (the 95% confidence interval above 0, or above a margin)
-against the doctrine and against every diversified alternative (`DIVERSIFIED`).
+is positive beyond a margin (the lower bound of its 95% confidence interval above the
+margin: by default 1% of the doctrine's mean score, so a gain too small to matter in a
+game is a tie) against the doctrine and against every diversified alternative
+(`DIVERSIFIED`). Strategies significantly above both but within the margin are *small
+gains*: reported, not flagged.
 
 `run_balance(spec)` plays the tournament, on a pool of worker processes when asked;
 every game is a pure function of (strategy, seed), so the report is the same whatever
@@ -64,7 +67,8 @@ class BalanceSpec:
     `rules` None means the rules bundled with the game; `turns` None the scenario's
     length; `nations` empty every nation with an objective. Seeds run from 1 to `seeds`.
     A strategy is dominant when the lower bound of each paired difference's 95%
-    confidence interval is above `margin` points.
+    confidence interval is above the margin: `margin` points when given, else
+    `margin_percent` % of the doctrine's mean score (per nation; default 1%).
     """
 
     rules: str | None = None
@@ -72,7 +76,21 @@ class BalanceSpec:
     turns: int | None = None
     seeds: int = 20
     nations: tuple[str, ...] = ()
-    margin: float = 0.0
+    margin: float | None = None
+    margin_percent: float = 1.0
+
+    def margin_for(self, doctrine_mean: float) -> float:
+        """The margin, in points, for a nation whose doctrine scores `doctrine_mean`."""
+        if self.margin is not None:
+            return self.margin
+        return self.margin_percent / 100 * abs(doctrine_mean)
+
+    @property
+    def margin_text(self) -> str:
+        """The margin as asked: `1 points` or `1% of the doctrine's score`."""
+        if self.margin is not None:
+            return f"{self.margin:g} points"
+        return f"{self.margin_percent:g}% of the doctrine's score"
 
 
 @dataclass(frozen=True)
@@ -203,6 +221,7 @@ class StrategyResult:
     versus: dict[str, tuple[float, float]]
     same_as_doctrine: bool
     dominant: bool
+    small_gain: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (a strategy of `balance --json`)."""
@@ -223,6 +242,7 @@ class StrategyResult:
             },
             "same_as_doctrine": self.same_as_doctrine,
             "dominant": self.dominant,
+            "small_gain": self.small_gain,
             "scores": [_r(s) for s in self.scores],
         }
 
@@ -235,6 +255,13 @@ class NationBalance:
     name: str
     results: list[StrategyResult]
     skipped: list[tuple[str, str]]  # (strategy, why it cannot differ from the doctrine)
+    margin: float = 0.0  # points, for this nation
+
+    @property
+    def small_gains(self) -> list[StrategyResult]:
+        """Strategies significantly above the doctrine and every diversified alternative,
+        but by less than the margin, best first."""
+        return [r for r in self.results if r.small_gain]
 
     @property
     def dominant(self) -> list[StrategyResult]:
@@ -254,7 +281,7 @@ class BalanceReport:
     turns: int
     seeds: tuple[int, ...]
     ruleset_hash: str
-    margin: float = 0.0
+    margin: str = ""
     nations: list[NationBalance] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -270,7 +297,9 @@ class BalanceReport:
             "nations": {
                 n.nation: {
                     "name": n.name,
+                    "margin": _r(n.margin),
                     "dominant": [r.strategy.name for r in n.dominant],
+                    "small_gains": [r.strategy.name for r in n.small_gains],
                     "strategies": [r.to_dict() for r in n.results],
                     "skipped": [{"name": s, "why": why} for s, why in n.skipped],
                 }
@@ -441,8 +470,10 @@ def run_balance(
     """
     if spec.seeds < 2:
         raise ParameterError("seeds", f"a confidence interval needs 2 seeds or more, not {spec.seeds}")  # fmt: skip
-    if not spec.margin >= 0 or math.isinf(spec.margin):
+    if spec.margin is not None and (not spec.margin >= 0 or math.isinf(spec.margin)):
         raise ParameterError("margin", f"a margin is a number of points, 0 or more, not {spec.margin}")  # fmt: skip
+    if not 0 <= spec.margin_percent < math.inf:
+        raise ParameterError("margin", f"a margin is a percentage, 0 or more, not {spec.margin_percent}")  # fmt: skip
     run = RunSpec(rules=spec.rules, scenario=spec.scenario, turns=spec.turns)
     probe = build_model(run, 1)  # checks rules, scenario and turns before any work
     ruleset = probe.ruleset
@@ -496,7 +527,7 @@ def run_balance(
         if pool is not None:
             pool.terminate()
             pool.join()
-    report = BalanceReport(probe.scenario_id, probe.turns, seeds, ruleset.hash, spec.margin)
+    report = BalanceReport(probe.scenario_id, probe.turns, seeds, ruleset.hash, spec.margin_text)
     for nation in nations:
         strategies, skipped = plans[nation]
         table = {
@@ -506,9 +537,11 @@ def run_balance(
             )
             for s in strategies
         }
-        results = [_compare(s, table, spec.margin) for s in strategies]
+        margin = spec.margin_for(math.fsum(table["doctrine"]) / len(seeds))
+        results = [_compare(s, table, margin) for s in strategies]
         results.sort(key=lambda r: -r.mean)
-        report.nations.append(NationBalance(nation, ruleset.nations[nation].name, results, skipped))
+        name = ruleset.nations[nation].name
+        report.nations.append(NationBalance(nation, name, results, skipped, margin))
     return report
 
 
@@ -532,8 +565,10 @@ def _compare(
         for other in DIVERSIFIED
         if other in table
     }
-    dominant = strategy.name not in DIVERSIFIED and all(
-        not math.isnan(h) and d - h > margin for d, h in versus.values()
+    contender = strategy.name not in DIVERSIFIED and all(
+        not math.isnan(h) and d - h > 0 for d, h in versus.values()
     )
+    dominant = contender and all(d - h > margin for d, h in versus.values())
     same = scores == table["doctrine"] and strategy.family != "doctrine"
-    return StrategyResult(strategy, scores, mean, half, versus, same, dominant)
+    small = contender and not dominant
+    return StrategyResult(strategy, scores, mean, half, versus, same, dominant, small)
