@@ -30,7 +30,7 @@ from typing import Any
 from game.errors import GameError, ParameterError, SimulationError
 from game.research._run import RunSpec, build_model
 from game.ruleset import DEFAULT_RULES, Ruleset, did_you_mean, load_ruleset, never_allowed
-from game.sim import Decision, GeoModel, bot_decision
+from game.sim import Decision, GeoModel
 
 __all__ = [
     "DIVERSIFIED",
@@ -144,9 +144,10 @@ def doctrine_decision(model: GeoModel, nation: str) -> Decision | None:
 
     The bot sees the world as the last turn left it and the clock of the coming turn.
     A nation without a bot (or not in a bot's seat) keeps its split and takes no action.
-    A bot that draws chances (`chance()`) draws them here, before the bots of the
-    nations declared before it, rather than after; in a ruleset where only one bot
-    draws, as in the default rules, the game is the doctrine's game exactly.
+    A bot's `chance()` draws come from its own stream, keyed by the seed, the coming
+    turn and the nation (`GeoModel.chance_draw`): it draws here what it would draw in
+    the game, and asking changes no draw of the game, so submitting the decision plays
+    the doctrine's game exactly, whichever bots draw.
 
     Returns:
         The decision, or None when a rule expression of the bot fails: the game then
@@ -157,16 +158,17 @@ def doctrine_decision(model: GeoModel, nation: str) -> Decision | None:
         return Decision(nation)
     c = model.context
     saved = (c.self, c.target, c.turn, c.year, c.quarter)
+    draws = model.draw_state()
     turn = model.turn + 1
     year, quarter = model.year_quarter(turn)
     c.turn, c.year, c.quarter = float(turn), float(year), float(quarter)
-    c.self, c.target = model.nations[nation], None
     try:
-        return bot_decision(bot, c)
+        return model.ask_bot(nation)
     except (ArithmeticError, ValueError):
         return None
     finally:
         c.self, c.target, c.turn, c.year, c.quarter = saved
+        model.set_draw_state(draws)
 
 
 # Statistics ------------------------------------------------------------------------

@@ -116,11 +116,11 @@ def action_options(model: GeoModel, nation_id: str) -> list[ActionOption]:
     """Every action `nation_id` could take in the coming turn, against each possible
     target, with whether it is available as things stand and, if not, why.
 
-    Asking changes nothing: the random number generator's state is restored, so a front
+    Asking changes nothing: the state of the `chance()` draws is restored, so a front
     end may ask as often as it likes without changing the game.
     """
     nation = model.nations[nation_id]
-    state = model.random.getstate()
+    state = model.draw_state()
     c = model.context
     saved = (c.self, c.target)
     options = []
@@ -141,6 +141,6 @@ def action_options(model: GeoModel, nation_id: str) -> list[ActionOption]:
                     ActionOption(action.id, target_id, not reason, reason, action.spec.doc, never)
                 )
     finally:
-        model.random.setstate(state)
+        model.set_draw_state(state)
         c.self, c.target = saved
     return options

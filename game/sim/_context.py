@@ -79,7 +79,7 @@ def build_context(model: GeoModel) -> Context:
     c.world = model.world
     c.p = types.SimpleNamespace(**model.parameters)
     c.nations, c.firms, c.agencies = model.nations, model.firms, model.agencies
-    c.random = model.random.random
+    c.random = model.chance_draw
     c.pending, c.proposed = model.pending, model.proposed
     c.since, c.fired = model.since, model.fired_count
     c.turn = c.year = c.quarter = 0.0

@@ -154,7 +154,9 @@ def run_rule(model: GeoModel, rule: CompiledRule) -> None:
     chance = rule.chance.fn if rule.chance is not None else None
     if rule.agents is None:
         c.self = None
-        if (when is None or when(c)) and (chance is None or model.random.random() < chance(c)):
+        if (when is None or when(c)) and (
+            chance is None or model.roll(f"rule:{rule.id}:world") < chance(c)
+        ):
             apply_effects(model, rule.effects, rule.id)
         return
     agg = c.agg
@@ -166,7 +168,7 @@ def run_rule(model: GeoModel, rule: CompiledRule) -> None:
             c.self = agent
             if when is not None and not when(c):
                 continue
-            if chance is not None and not model.random.random() < chance(c):
+            if chance is not None and not model.roll(f"rule:{rule.id}:{agent.id}") < chance(c):
                 continue
             apply_effects(model, rule.effects, rule.id, batch=batch)
             changes = batch.changes

@@ -3,15 +3,22 @@
 A turn is one `step()` (or `play_turn()`, which also returns a `TurnReport`): collect
 every nation's decision (scripted, submitted by a team, or from its bot), then run the
 ruleset's phases in order — the decision phase applies budgets and actions, the event
-phase rolls chance events — then collect the metrics with Mesa's DataCollector. All
-randomness comes from the model's seeded RNG; every decision applied goes into the
-game's record (`record()`), from which `from_record` plays the game again exactly.
+phase rolls chance events — then collect the metrics with Mesa's DataCollector. Every
+decision applied goes into the game's record (`record()`), from which `from_record` plays
+the game again exactly.
+
+Chance comes from common random numbers (`draw`): each draw is a pure function of the
+seed, the turn and a key naming what draws — an event, a rule for one agent, or the
+n-th `chance()` of one agent (or of one nation's bot) in the turn. Injecting an event,
+adding or removing one, or a bot drawing once more therefore changes no other draw, so
+two games that differ in one choice differ only by its consequences.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import math
 import secrets
 from collections.abc import Iterator
@@ -38,6 +45,7 @@ from game.sim._decisions import Decision, bot_decision, check_decision, decision
 from game.sim._engine import NewsItem, TraceEntry, apply_effects, run_rule
 from game.sim._explain import Explanation, ScoreTerm, explain, score_terms
 from game.sim._record import (
+    KEYED_DRAWS_SINCE,
     ActionOption,
     ActionOutcome,
     DecisionRecord,
@@ -57,6 +65,11 @@ from game.sim._setup import (
 __all__ = ["DEFAULT_RULES", "MAX_TURNS", "SEAT_KINDS", "GeoModel"]
 
 MAX_TURNS = 1000  # the longest game a ruleset may declare (GameSpec.turns)
+_UNIT = 2.0**-53  # 53 random bits -> a float in [0, 1), as random.random() makes one
+
+# The chance() streams' turn and counts, the bot asked, and (for sequential draws) the
+# generator's state: see GeoModel.draw_state.
+DrawState = tuple[int, dict[str, int], str | None, Any]
 
 
 def _metric_value(metric: str, model: GeoModel) -> float:
@@ -68,8 +81,8 @@ class GeoModel(mesa.Model):
     """One game: nations, firms and agencies following a ruleset.
 
     Args:
-        seed: seed of the model's random number generators; when None, one is drawn
-            and recorded (`seed` then holds it), so every game can be replayed.
+        seed: the seed every chance draw derives from (see `draw`); when None, one is
+            drawn and recorded (`seed` then holds it), so every game can be replayed.
         scenario: a scenario id of the ruleset (default: the ruleset's default), or a
             `ScenarioSpec` (for example from `load_scenario_file`).
         rules: a ruleset folder, or an already loaded `Ruleset` (default: the bundled
@@ -79,6 +92,8 @@ class GeoModel(mesa.Model):
         seats: nation id -> "human" or "bot"; human nations without a submitted
             decision keep their standing budget split and take no action.
         trace: record every attribute change in `traces` (for "why?" in the front end).
+        _sequential_draws: draw every chance from Mesa's generator in the order drawn, as
+            games did before common random numbers (to replay a format 1 record).
         **params: values of the ruleset's parameters (for `mesa.batch_run` and sweeps).
 
     Raises:
@@ -96,6 +111,7 @@ class GeoModel(mesa.Model):
         turns: int | None = None,
         seats: dict[str, str] | None = None,
         trace: bool = False,
+        _sequential_draws: bool = False,
         **params: Any,
     ):
         if seed is None:
@@ -131,6 +147,11 @@ class GeoModel(mesa.Model):
         self._outcomes: list[ActionOutcome] = []
         self._expected_bots: dict[int, dict[str, DecisionRecord]] = {}  # when replaying
         self._check_bots = False
+        # The chance() streams: draws so far in turn `_draw_turn`, per stream (`chance_draw`).
+        self._draw_turn = 0
+        self._draws: dict[str, int] = {}
+        self._bot_asked: str | None = None  # the nation whose bot decides now, if any
+        self.sequential_draws = _sequential_draws
         self.undo_log: list[tuple[int, tuple[DecisionRecord, ...]]] = []
         self.bounds = {
             (kind, name): (
@@ -202,6 +223,80 @@ class GeoModel(mesa.Model):
     def fired_count(self, event: str) -> float:
         """How many times `event` has fired."""
         return float(self._fired.get(event, 0))
+
+    # Chance ------------------------------------------------------------------------
+    def draw(self, key: str, turn: int | None = None) -> float:
+        """A number uniform in [0, 1), a pure function of the seed, the turn (default:
+        the current one) and `key`.
+
+        Common random numbers: whatever else the game draws, and in whatever order, the
+        draw for (seed, turn, key) is the same. It is the first 53 bits of a BLAKE2b
+        hash of the three, so it is the same in every process and Python version (and
+        costs about a microsecond). Keys in use: `event:ID` (an event's roll),
+        `rule:ID:AGENT` (a rule's `chance:` for one agent, `world` for a world rule) and
+        `chance:STREAM:N` (the n-th `chance()` of a stream in the turn, `chance_draw`).
+        """
+        when = self.turn if turn is None else turn
+        text = f"{self.seed}:{when}:{key}".encode()
+        bits = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big") >> 11
+        return bits * _UNIT
+
+    def roll(self, key: str) -> float:
+        """The number a roll keyed `key` compares its chance with: `draw(key)`, or in a
+        game replaying a format 1 record, the next number of Mesa's generator."""
+        return self.random.random() if self.sequential_draws else self.draw(key)
+
+    def chance_draw(self) -> float:
+        """The number `chance(p)` compares `p` with (expressions call it as `c.random()`).
+
+        Each agent (as `self`; `world` without one) has its own stream of draws per
+        turn, and each nation's bot another (`bot:ID`, while it decides), numbered from 0
+        each turn: so a bot drawing once more shifts no other nation's draws, no rule's
+        and no event's. The turn is the clock the expressions see, so a bot asked for
+        the coming turn between turns draws what it will draw in that turn.
+        """
+        if self.sequential_draws:
+            return float(self.random.random())
+        c = self.context
+        turn = int(c.turn)
+        if turn != self._draw_turn:
+            self._draw_turn, self._draws = turn, {}
+        stream = "world" if c.self is None else c.self.id
+        if self._bot_asked is not None:
+            stream = f"bot:{self._bot_asked}"
+        n = self._draws.get(stream, 0)
+        self._draws[stream] = n + 1
+        return self.draw(f"chance:{stream}:{n}", turn)
+
+    def draw_state(self) -> DrawState:
+        """The state of the `chance()` streams, for `set_draw_state` (asking without
+        changing the game: `action_options`, `budget_of`)."""
+        generator = self.random.getstate() if self.sequential_draws else None
+        return self._draw_turn, dict(self._draws), self._bot_asked, generator
+
+    def set_draw_state(self, state: DrawState) -> None:
+        """Put back the state of the `chance()` streams that `draw_state` returned."""
+        self._draw_turn, draws, self._bot_asked, generator = state
+        self._draws = dict(draws)
+        if generator is not None:
+            self.random.setstate(generator)
+
+    def ask_bot(self, nation: str) -> Decision:
+        """What `nation`'s bot decides, as things stand and by the clock the expressions
+        see, drawing from the bot's own `chance()` stream. Leaves `self` set to the nation.
+
+        Raises:
+            KeyError: when `nation` has no bot.
+            ArithmeticError, ValueError: when a rule expression of the bot fails.
+        """
+        bot = self.ruleset.bots[nation]
+        c = self.context
+        c.self, c.target = self.nations[nation], None
+        self._bot_asked = nation
+        try:
+            return bot_decision(bot, c)
+        finally:
+            self._bot_asked = None
 
     # The calendar ------------------------------------------------------------------
     @property
@@ -330,22 +425,19 @@ class GeoModel(mesa.Model):
         return self.last_report
 
     def _decide(self) -> dict[str, Decision]:
-        c = self.context
         scripted = self.scripted.get(self.turn, {})
         sources = self.sources.get(self.turn, {})
         decisions = {}
-        for ident, nation in self.nations.items():
+        for ident in self.nations:
             if ident in scripted:
                 decision, by = scripted[ident], sources.get(ident, "script")
             elif ident in self.submitted:
                 decision, by = self.submitted[ident], "team"
             elif self.seats.get(ident) == "bot" and ident in self.ruleset.bots:
-                c.self, c.target = nation, None
-                bot = self.ruleset.bots[ident]
                 try:
-                    decision = bot_decision(bot, c)
+                    decision = self.ask_bot(ident)
                 except (ArithmeticError, ValueError):
-                    self._blame_policy(bot)
+                    self._blame_policy(self.ruleset.bots[ident])
                     raise
                 by = "bot"
                 self._compare_bot(ident, decision)
@@ -417,7 +509,7 @@ class GeoModel(mesa.Model):
                 self.fire(ident, "injected")
                 continue
             p = event.chance.fn(c)
-            if p > 0 and self.random.random() < p:
+            if p > 0 and self.roll(f"event:{ident}") < p:
                 self.fire(ident, "chance")
 
     @property
@@ -496,13 +588,13 @@ class GeoModel(mesa.Model):
     def budget_of(self, nation: str) -> float:
         """The budget `nation` would have to split if the turn were played now."""
         c = self.context
-        saved, state = (c.self, c.target), self.random.getstate()
+        saved, state = (c.self, c.target), self.draw_state()
         try:
             c.self, c.target = self.nations[nation], None
             return float(self.ruleset.budget.fn(c))
         finally:
             c.self, c.target = saved
-            self.random.setstate(state)
+            self.set_draw_state(state)
 
     def run(self, progress: Any = None, until: int | None = None) -> GeoModel:
         """Play until the last turn (or turn `until`); call `progress(turn)` after each."""
@@ -575,6 +667,7 @@ class GeoModel(mesa.Model):
                 decisions=None,
                 seats=record.seats,
                 trace=trace,
+                _sequential_draws=record.format < KEYED_DRAWS_SINCE,
                 **record.parameters,
             )
         except ParameterError as exc:

@@ -23,7 +23,10 @@ __all__ = [
     "TurnReport",
 ]
 
-RECORD_FORMAT = 1
+# 2: chance draws keyed by (seed, turn, what draws), `GeoModel.draw`; 1: one generator
+# drawn in order (a format 1 record is still replayed so, `GeoModel.sequential_draws`).
+RECORD_FORMAT = 2
+KEYED_DRAWS_SINCE = 2  # the first format whose games draw keyed numbers
 SOURCES = ("team", "bot", "script", "standing")
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from game.ruleset import DecisionLine, ScenarioSpec
 from game.sim._decisions import Decision, decisions_by_turn
-from game.sim._record import DecisionRecord, GameRecord, RecordError
+from game.sim._record import RECORD_FORMAT, DecisionRecord, GameRecord, RecordError
 
 if TYPE_CHECKING:
     from game.sim._model import GeoModel
@@ -31,6 +31,7 @@ def make_record(model: GeoModel) -> GameRecord:
         values=dict(model.parameters),
         undos=tuple(model.undo_log),
         script=tuple(line.model_dump(mode="json", exclude_none=True) for line in model.script),
+        format=1 if model.sequential_draws else RECORD_FORMAT,
     )
 
 
