@@ -40,6 +40,7 @@ from game.ruleset._load import (
     load_ruleset_sources,
 )
 from game.ruleset._paths import DEFAULT_RULES
+from game.ruleset._reference import ARTICLE_LABEL, ASSUMED_LABEL, labelled_origin
 from game.ruleset._runtime import AgentIndex, Expression, raised_in_rule
 from game.ruleset._schema import (
     ActionSpec,
@@ -53,6 +54,8 @@ from game.ruleset._static import MAX_EVENT_CHAIN, never_allowed
 from game.ruleset._template import Template, compile_template
 
 __all__ = [
+    "ARTICLE_LABEL",
+    "ASSUMED_LABEL",
     "CONTEXT_SLOTS",
     "DEFAULT_RULES",
     "FUNCTIONS",
@@ -91,6 +94,7 @@ __all__ = [
     "compile_template",
     "did_you_mean",
     "forget_loaded_rulesets",
+    "labelled_origin",
     "load_decisions",
     "load_ruleset",
     "load_ruleset_sources",

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from game.ruleset._compiled import Ruleset
 
-__all__ = ["reference"]
+__all__ = ["ARTICLE_LABEL", "ASSUMED_LABEL", "LABELS_EXPLAINED", "labelled_origin", "reference"]
+
+# How the reference and the game's Why? window label where an entry comes from: the
+# article's own words (`source:`) or the designers' assumption (`assumption:`).
+ARTICLE_LABEL = "From the article"
+ASSUMED_LABEL = "Assumed"
+LABELS_EXPLAINED = (
+    "Where each entry comes from:\n\n"
+    f"- *{ARTICLE_LABEL}:* the article's own words, with the paragraph they come from "
+    "(named by its first words).\n"
+    f"- *{ASSUMED_LABEL}:* the designers' choice, where the article gives no number or does "
+    "not say how an effect works.\n\n"
+    "An entry with both: the article supports that the effect exists and which way it goes; "
+    "its size (or how it works) is assumed."
+)
+
+
+def labelled_origin(source: str | None, assumption: str | None) -> list[tuple[str, str]]:
+    """Where an entry comes from, as (label, text) pairs: the article's passage first, then
+    the assumption; each only when the entry has it."""
+    pairs = [(ARTICLE_LABEL, source), (ASSUMED_LABEL, assumption)]
+    return [(label, text.strip()) for label, text in pairs if text and text.strip()]
 
 
 def _cell(text: str | None) -> str:
@@ -12,10 +33,8 @@ def _cell(text: str | None) -> str:
 
 
 def _origin(spec: object) -> str:
-    source = getattr(spec, "source", None)
-    if source:
-        return f"*Source:* {_cell(source)}"
-    return f"*Assumption:* {_cell(getattr(spec, 'assumption', ''))}"
+    pairs = labelled_origin(getattr(spec, "source", None), getattr(spec, "assumption", None))
+    return " · ".join(f"*{label}:* {_cell(text)}" for label, text in pairs)
 
 
 def reference(ruleset: Ruleset) -> str:
@@ -25,6 +44,8 @@ def reference(ruleset: Ruleset) -> str:
         f"Ruleset `{ruleset.hash}`, {len(ruleset.files)} files. A turn is one quarter from "
         f"{ruleset.game.start}; its phases run in this order: "
         + " → ".join(f"`{p}`" for p in ruleset.phases) + ".",
+        "",
+        LABELS_EXPLAINED,
         "",
         "## Parameters",
         "",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from game.ruleset import ActionSpec, EventSpec, RuleSpec
+from game.ruleset import ActionSpec, EventSpec, RuleSpec, labelled_origin
 from game.sim._engine import NewsItem, TraceEntry
 
 if TYPE_CHECKING:
@@ -21,7 +21,10 @@ class Cause:
 
     `kind` is "rule", "action", "event", "answer" (a proposal accepted, rejected or
     lapsed), "chance" or "injected"; `source` quotes the article passage (or states the
-    assumption, with `assumption` True); `where` is its `file:line:col`.
+    assumption, with `assumption` True: there is no passage); `where` is its
+    `file:line:col`. An entry may have both a passage and an assumption (the article
+    gives the direction, the game the size): `article` and `assumed` hold each, and
+    `origin()` gives them labelled as `docs` labels them.
     """
 
     id: str
@@ -30,6 +33,17 @@ class Cause:
     source: str
     assumption: bool
     where: str
+    article: str = ""
+    assumed: str = ""
+
+    def origin(self) -> list[tuple[str, str]]:
+        """Where this comes from, as (label, text) pairs: ("From the article", passage)
+        and/or ("Assumed", the designers' reasoning), in that order."""
+        if self.article or self.assumed:
+            return labelled_origin(self.article, self.assumed)
+        if self.assumption:
+            return labelled_origin(None, self.source)
+        return labelled_origin(self.source, None)
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,16 @@ def describe(model: GeoModel, cause: str) -> Cause:
             doc, source, assumption = outcome.doc, outcome.source, outcome.assumption
         else:
             doc += f" ({_ANSWERS.get(answer, answer)})"
-    return Cause(cause, kind, doc, source or assumption or "", source is None, where)
+    return Cause(
+        cause,
+        kind,
+        doc,
+        source or assumption or "",
+        source is None,
+        where,
+        article=source or "",
+        assumed=assumption or "",
+    )
 
 
 _ANSWERS = {"accept": "accepted", "reject": "rejected", "expire": "left to lapse"}

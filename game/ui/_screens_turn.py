@@ -572,9 +572,8 @@ class WhyWindow(Screen):
             title = title.replace("(expireed)", "(lapsed)")
             kind = kinds.get(cause.kind, cause.kind)
             parts.append(f"<br><b>{html.escape(title)}</b>, {kind}: {html.escape(cause.doc)}")
-            if cause.source:
-                word = "Assumption" if cause.assumption else "The article"
-                parts.append(f"<br><i>{word}: {html.escape(cause.source)}</i>")
+            for label, text in cause.origin():  # the article's words, then the assumption
+                parts.append(f"<br><i>{label}: {html.escape(text)}</i>")
             if cause.where:
                 # The rule's file and line, for the designer in the room (not the whole path).
                 file, _, line = cause.where.partition(".yaml:")
