@@ -318,8 +318,10 @@ def test_branch_shows_each_game_s_headlines_from_the_branching_turn(
 ) -> None:
     """The original rejects the plan in turn 3; the branch accepts it."""
     data, _, _ = branched
-    assert "rejects the 50-50 plan" in data["headlines"]["original"][0]["text"]
-    assert "accepts the 50-50 plan" in data["headlines"]["branch"][0]["text"]
+    first = {game: [h["text"] for h in data["headlines"][game] if h["turn"] == 3]
+             for game in ("original", "branch")}  # fmt: skip
+    assert any("rejects the 50-50 plan" in text for text in first["original"])
+    assert any("accepts the 50-50 plan" in text for text in first["branch"])
     assert all(h["turn"] >= 3 for h in data["headlines"]["branch"])
 
 

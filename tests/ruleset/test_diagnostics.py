@@ -124,7 +124,9 @@ def test_misspelt_required_key_is_one_message(rules):
 def test_single_equals_in_a_condition(rules):
     """`self.id = 'US'` says to use '==', pointing at the '='."""
     path = edit(
-        rules / "trade.yaml", "requires: \"self.id == 'US'\"\n", "requires: \"self.id = 'US'\"\n"
+        rules / "trade.yaml",
+        "requires: \"self.id == 'US' and target.tariffs_faced > 0\"\n",
+        "requires: \"self.id = 'US' and target.tariffs_faced > 0\"\n",
     )
     (d,) = errors(rules)
     assert (d.line, d.col) == position(path, "self.id = 'US'", len("self.id "))
@@ -303,8 +305,8 @@ def test_or_of_ids_is_judged(rules):
     """`self.id == 'US' or self.id == 'JP'` lets Japan take the action, and not Korea."""
     edit(
         rules / "trade.yaml",
-        "requires: \"self.id == 'US'\"\n",
-        "requires: \"self.id == 'US' or self.id == 'JP'\"\n",
+        "requires: \"self.id == 'US' and (target.id == 'TW' or target.id == 'CN')\"\n",
+        "requires: \"(self.id == 'US' or self.id == 'JP') and (target.id == 'TW' or target.id == 'CN')\"\n",
     )
     path, diags = decision_errors(
         rules,

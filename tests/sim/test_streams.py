@@ -65,9 +65,10 @@ def copy_rules(folder: Path) -> Path:
         edit_yaml(folder / name, constant)
 
     def drills_by_chance(data: dict[str, Any]) -> None:
-        (policy,) = data["bots"]["CN"]["policies"]
+        (policy,) = [p for p in data["bots"]["CN"]["policies"] if p.get("action") == "military_drills"]  # fmt: skip
         assert "chance(0.15)" in policy["when"]
         policy["when"] = "chance(0.15)"
+        data["bots"]["CN"]["policies"] = [policy]
 
     edit_yaml(folder / "bots.yaml", drills_by_chance)
     return folder

@@ -134,21 +134,24 @@ def test_a_teams_decision_is_a_turning_point_even_when_small(trial: Session) -> 
         ("2025 Q4", ("Eagles",)),
     ]
     assert any("Taiwan accepts the 50-50 plan" in line for line in points[0].behind)
-    crisis = turning_points(model, count=3, reports=trial.reports, teams=TRIAL_TEAMS)[2]
-    assert crisis.date == "2026 Q3"
+    ranked = turning_points(model, count=4, reports=trial.reports, teams=TRIAL_TEAMS)
+    crisis = next(p for p in ranked if p.date == "2026 Q3")
     assert jump(points[0]) < jump(crisis)
 
 
 def test_the_debrief_shows_the_headline_decision(
     make_app: Callable[..., App], trial: Session
 ) -> None:
-    """At 1280x720 the debrief shows Taiwan's acceptance, the US proposal and the injected
-    crisis, labelled as the facilitator's."""
+    """At 1280x720 the debrief shows Taiwan's acceptance and the US proposal first; the
+    injected crisis, ranked after Korea and the EU joining the Clean Network in 2027 Q3,
+    is labelled as the facilitator's."""
     app = show_debrief(make_app, (1280, 720), trial)
     shown = {p.date: p for p in app.screen.points_shown}
-    assert {"2026 Q1", "2025 Q4", "2026 Q3"} <= set(shown)
+    assert [p.date for p in app.screen.points_shown][:2] == ["2026 Q1", "2025 Q4"]
     assert shown["2026 Q1"].heading == "2026 Q1 — Team Taiwan's decision"
-    assert shown["2026 Q3"].heading == f"2026 Q3 — Strait crisis {INJECTED}"
+    ranked = turning_points(trial.model, count=4, reports=trial.reports, teams=TRIAL_TEAMS)
+    crisis = next(p for p in ranked if p.date == "2026 Q3")
+    assert crisis.heading == f"2026 Q3 — Strait crisis {INJECTED}"
 
 
 def test_an_injected_event_says_so_wherever_it_is_shown(trial: Session) -> None:

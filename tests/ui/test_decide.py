@@ -108,10 +108,10 @@ def test_clicking_an_action_chooses_it_and_again_drops_it(
 
 
 def test_an_action_with_a_target_takes_the_one_chosen(player: Player, decide: DecideScreen) -> None:
-    """Choosing Japan in a target menu and then the action gives the action Japan as target."""
-    player.choose(decide.widgets["target:impose_tariff"], "Japan")
+    """Choosing China in a target menu and then the action gives the action China as target."""
+    player.choose(decide.widgets["target:impose_tariff"], "China")
     player.click(decide.widgets["action:impose_tariff"])
-    assert decide.chosen == {"impose_tariff": "JP"}
+    assert decide.chosen == {"impose_tariff": "CN"}
 
 
 def test_a_greyed_action_says_why_instead_of_being_chosen(
