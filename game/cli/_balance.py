@@ -167,6 +167,8 @@ def _readable(report: Any) -> str:
         f"ruleset {report.ruleset_hash}",
         "Each strategy replaces one nation's decisions every turn; the other nations play "
         "their bots.",
+        "doctrine (*): the nation's own bot; even: its budget split evenly over every line; "
+        "coercive, cooperative: every move so tagged, every turn.",
         "Final score: mean and 95% confidence interval; 'vs' columns: paired difference "
         "(same seeds).",
         "DOMINANT: significantly above the doctrine and every diversified alternative "

@@ -27,9 +27,24 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
         node = ast.parse(source.strip(), mode="eval").body
     except SyntaxError:
         return source
-    tag = _tag_asked(node)
-    if tag is not None:
-        return f"only a {tag.replace('_', ' ')} may"
+    return _words(node, source.strip(), model, nation, target)
+
+
+def _words(node: ast.AST, source: str, model: GeoModel, nation: Any, target: Any) -> str:
+    """One clause (a parsed expression) in words; its source when no rule below fits."""
+    if isinstance(node, ast.BoolOp):  # `a or b`: each side in words
+        joint = " or " if isinstance(node.op, ast.Or) else " and "
+        parts = [_words(v, ast.unparse(v), model, nation, target) for v in node.values]
+        return joint.join(parts)
+    negated = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+    tagged = _tag_asked(node.operand if negated else node)  # type: ignore[attr-defined]
+    if tagged is not None:
+        whose, tag = tagged
+        what = tag.replace("_", " ")
+        article = "an" if what[:1] in "aeiou" else "a"
+        if whose == "self":
+            return f"not for {article} {what}" if negated else f"only {article} {what} may do this"
+        return f"not against {article} {what}" if negated else f"only against {article} {what}"
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
         return source
     left, op, right = node.left, type(node.ops[0]), node.comparators[0]
@@ -39,7 +54,9 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
         return source
     counted = _counted(left, model)
     if counted is not None and isinstance(right.value, int | float):
-        return f"{counted} {_OPS[op]} {right.value:g}"
+        count = _count_now(left, model)
+        it_is = f" (it is {count})" if count is not None else ""
+        return f"{counted} {_OPS[op]} {right.value:g}{it_is}"
     who = _subject(left, nation, target)
     if who is None:
         return source
@@ -48,13 +65,13 @@ def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> s
     if attr == "id":
         name = model.nations[value].name if value in model.nations else str(value)
         if subject == "self":
-            return f"only {name} may" if op is ast.Eq else f"{name} may not"
+            return f"only {name} may do this" if op is ast.Eq else f"not for {name}"
         return f"only against {name}" if op is ast.Eq else f"not against {name}"
     named = {"self": nation.name, "target": getattr(target, "name", "the target")}
     kind = "world" if subject == "world" else _kind(obj)
     spec = model.ruleset.attributes.get(kind, {}).get(attr)
     label = spec.label if spec is not None and spec.label else attr.replace("_", " ")
-    words = label[:1].lower() + label[1:] if not label[1:2].isupper() else label
+    words = _lowered(label, model)
     current = getattr(obj, attr, None)
     wanted = _wanted(op, value) if _is_flag(spec) else None  # must the flag be on?
     if wanted is not None:
@@ -85,19 +102,40 @@ def _wanted(op: type[ast.cmpop], value: Any) -> bool | None:
     return on.get(op)
 
 
-def _tag_asked(node: ast.AST) -> str | None:
-    """The tag in `has_tag(self, 'democracy')`, or None."""
+def _tag_asked(node: ast.AST) -> tuple[str, str] | None:
+    """('self' or 'target', the tag) of `has_tag(self, 'democracy')`, or None."""
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id == "has_tag"
         and len(node.args) == 2
         and isinstance(node.args[0], ast.Name)
-        and node.args[0].id == "self"
+        and node.args[0].id in ("self", "target")
         and isinstance(node.args[1], ast.Constant)
     ):
-        return str(node.args[1].value)
+        return node.args[0].id, str(node.args[1].value)
     return None
+
+
+def _lowered(label: str, model: GeoModel) -> str:
+    """A label inside a sentence: 'Defence' -> 'defence', but 'Taiwan model in force',
+    'T7 alliance formed' and 'US–Taiwan trust' keep their first word as written."""
+    first = label.split(" ", 1)[0]
+    names = {word for n in model.nations.values() for word in n.name.split()}
+    keep = first in names or any(ch.isupper() or ch.isdigit() for ch in first[1:])
+    return label if keep else label[:1].lower() + label[1:]
+
+
+def _count_now(node: ast.AST, model: GeoModel) -> int | None:
+    """The current value of `count('nations', where='attr')` (no other filter), or None."""
+    if not isinstance(node, ast.Call) or len(node.args) != 1 or node.args[0].value != "nations":  # type: ignore[attr-defined]
+        return None
+    keywords = {k.arg: k.value for k in node.keywords}
+    if set(keywords) - {"where"}:
+        return None
+    where = keywords.get("where")
+    attr = where.value if isinstance(where, ast.Constant) else None
+    return sum(1 for n in model.nations.values() if attr is None or getattr(n, str(attr), 0) > 0)
 
 
 def _kind(obj: Any) -> str:

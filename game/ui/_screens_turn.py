@@ -27,10 +27,16 @@ _SPELLING = {"ai": "AI", "t7": "T7", "5050": "50-50", "us": "US", "tw": "TW", "c
              "taiwan": "Taiwan"}  # fmt: skip
 
 
+_PHRASES = {"clean network": "Clean Network", "cross strait": "cross-strait"}
+
+
 def pretty(ident: str) -> str:
-    """'join_clean_network' -> 'Join clean network'; 'form_t7' -> 'Form T7'."""
+    """'join_clean_network' -> 'Join Clean Network'; 'form_t7' -> 'Form T7';
+    'cross_strait_overture' -> 'Cross-strait overture'."""
     words = [_SPELLING.get(w, w) for w in ident.split("_")]
     text = " ".join(words)
+    for phrase, spelt in _PHRASES.items():
+        text = text.replace(phrase, spelt)
     return text[:1].upper() + text[1:]
 
 
@@ -96,6 +102,8 @@ class DecideScreen(Screen):
         self.selected = 0
         self.moved = False  # untouched sliders keep the standing split exactly
         self.chosen: dict[str, str | None] = {}  # action -> target
+        self.aimed: dict[str, str] = {}  # action -> the target its menu shows, chosen or not
+        self._per_row = 2  # moves not open this quarter per row, when they shrink to fit
         self.closed: dict[str, str] = {}  # action not open this quarter -> the reason
         self.options = model.action_options(nation)
         self.widgets: dict[str, Any] = {}
@@ -183,11 +191,28 @@ class DecideScreen(Screen):
             if option.never:
                 continue  # another nation's move (the US's tariffs, China's drills)
             by_action.setdefault(option.action, []).append(option)
+        # The column ends above the confirm button. When every move on its own row would
+        # run past it (a proposal to answer takes room), the moves not open this quarter
+        # shrink to small buttons two to a row, their reasons a click or a tooltip away.
+        bottom = self.look.height / self.unit - 3.5
+        greyed = [a for a, opts in by_action.items() if not any(o.available for o in opts)]
+        opened = len(by_action) - len(greyed)
+        compact = bool(greyed) and y + opened * 2.3 + len(greyed) * 2.7 > bottom
+        row_step, self._per_row = 2.3, 2
+        if compact:  # two to a row if that fits, else three; closer rows if still needed
+            for self._per_row in (2, 3):
+                closed = 1.6 + -(-len(greyed) // self._per_row) * 1.9
+                if y + opened * row_step + closed <= bottom:
+                    break
+            if opened and y + opened * row_step + closed > bottom:
+                row_step = max(1.9, (bottom - y - closed) / opened)
         for action, options in by_action.items():
             open_ = [o for o in options if o.available]
             doc = options[0].doc
             label = ("✓ " if action in self.chosen else "") + pretty(action)
             aside = room - wide - 0.5
+            if not open_ and compact:
+                continue  # laid out together below
             if not open_:
                 # Greyed, yet it answers a click (or Space) with why it is not open now.
                 reason = options[0].reason
@@ -222,15 +247,42 @@ class DecideScreen(Screen):
             self.widgets[f"action:{action}"] = button
             if open_[0].target is not None:
                 targets = [model.nations[o.target].name for o in open_ if o.target]
-                current = self.chosen.get(action)
+                current = self.chosen.get(action) or self.aimed.get(action)
                 start = model.nations[current].name if current else targets[0]
+                if start not in targets:
+                    start = targets[0]
                 self.widgets[f"target:{action}"] = UIDropDownMenu(
                     targets,
                     start,
                     self.rect(x + wide + 0.5, y, min(12.0, aside), 1.8),
                     manager=self.manager,
                 )
-            y += 2.3
+            y += row_step
+        if compact:
+            self._build_closed(by_action, greyed, x, y, room)
+
+    def _build_closed(
+        self, by_action: dict[str, list[ActionOption]], greyed: list[str], x: float, y: float,
+        room: float,
+    ) -> None:  # fmt: skip
+        """The moves not open this quarter, as small greyed buttons two to a row under a
+        line saying so; each says why on a click, Space or its tooltip."""
+        self.label("Not open this quarter (click one to see why):", self.rect(x, y, room, 1.5), "@muted")  # fmt: skip
+        y += 1.6
+        per_row = self._per_row
+        wide = (room - 0.5 * (per_row - 1)) / per_row
+        for i, action in enumerate(greyed):
+            options = by_action[action]
+            reason = options[0].reason
+            self.closed[action] = reason
+            col, row = i % per_row, i // per_row
+            button = self.button(
+                pretty(action),
+                self.rect(x + col * (wide + 0.5), y + row * 1.9, wide, 1.6),
+                "@unavailable",
+                tip=f"{options[0].doc}<br><br>Not now: {reason}",
+            )
+            self.widgets[f"action:{action}"] = button
 
     def _build_proposal(self, model: Any, proposal: Any, x: float, y: float, room: float) -> float:
         """A proposal awaiting the team's answer: what it is, what each answer does, and
@@ -336,6 +388,7 @@ class DecideScreen(Screen):
                 if widget is event.ui_element and key.startswith("target:"):
                     action = key.partition(":")[2]
                     names = {n.name: i for i, n in model.nations.items()}
+                    self.aimed[action] = names[event.text]
                     if action in self.chosen:
                         self.chosen[action] = names[event.text]
                     return True
@@ -360,9 +413,12 @@ class DecideScreen(Screen):
         return False
 
     def toggle(self, action: str, model: Any) -> None:
-        """Choose or drop an action (with the target its drop-down shows)."""
+        """Choose or drop an action (with the target its drop-down shows); a dropped
+        action's menu keeps showing the target it had."""
         if action in self.chosen:
-            del self.chosen[action]
+            target = self.chosen.pop(action)
+            if target is not None:
+                self.aimed[action] = target
         else:
             menu = self.widgets.get(f"target:{action}")
             names = {n.name: i for i, n in model.nations.items()}

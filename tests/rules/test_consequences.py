@@ -10,6 +10,10 @@ switch off by design).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from game.research import BalanceSpec, run_balance
@@ -252,3 +256,32 @@ def test_no_strategy_dominates_the_doctrines(scenario):
         for name in ("tech only", "chips only", "security only"):
             result = nation.result(name)
             assert result.versus["doctrine"][0] < nation.margin, (nation.nation, name)
+
+
+def _decisions_file(path, nation: str, split: dict[str, float], turns: int):
+    """A decisions file holding one nation's split every turn, as a team would write it."""
+    lines = [f"- {{turn: {t}, nation: {nation}, invest: {json.dumps(split)}}}" for t in range(1, turns + 1)]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _score(*args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "run", "--json", *args],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)["scores"]
+
+
+def test_a_tech_only_budget_played_from_a_decisions_file_loses_to_taiwans_doctrine(tmp_path):
+    """The issue's own finding, replayed as a player would: Taiwan's budget split only
+    across AI, quantum and telecom, written in a decisions file and played with `run`,
+    scores below Taiwan's doctrine in the baseline on every seed (it beat it by 34
+    points before the rebalancing)."""
+    third = round(1 / 3, 6)
+    tech = _decisions_file(tmp_path / "tech_only.yaml", "TW",
+                           {"ai": third, "quantum": third, "telecom": third}, 64)  # fmt: skip
+    for seed in ("1", "2", "3"):
+        doctrine = _score("--seed", seed)["TW"]
+        tech_only = _score("--seed", seed, "--decisions", str(tech))["TW"]
+        assert tech_only < doctrine - 5, (seed, tech_only, doctrine)

@@ -244,7 +244,7 @@ def test_action_options_give_reasons_and_change_nothing(ruleset: Ruleset) -> Non
         asked.step()
         plain.step()
     only_us = options[("propose_sourcing_5050", "US")]
-    assert only_us.reason == "only United States may"
+    assert only_us.reason == "only United States may do this"
     assert only_us.never
     assert not options[("reject_proposal", "US")].available
     assert outputs(asked) == outputs(plain)
@@ -438,10 +438,13 @@ def test_a_reason_names_the_nation_and_the_value_it_has(ruleset: Ruleset) -> Non
         "China's tariffs on its chips must be above 0 (it is 0)"
     )
     assert options[("form_t7", None)].reason == (
-        "the number of nations in the Clean Network must be at least 4"
+        "the number of nations in the Clean Network must be at least 4 (it is 3)"
     )
+    assert us[("invite_to_clean_network", "CN")].reason == "only against a democracy"
+    assert us[("export_control", "JP")].reason == ("only against Taiwan or not against a democracy")
     china = {(o.action, o.target): o for o in model.action_options("CN")}
-    assert china[("form_t7", None)].reason == "only a democracy may"
+    assert china[("form_t7", None)].reason == "only a democracy may do this"
+    assert china[("join_clean_network", None)].reason == "only a democracy may do this"
     assert china[("leave_clean_network", None)].reason == "China in the Clean Network (not now)"
 
 

@@ -114,6 +114,22 @@ def test_an_action_with_a_target_takes_the_one_chosen(player: Player, decide: De
     assert decide.chosen == {"impose_tariff": "CN"}
 
 
+def test_a_target_stays_chosen_when_its_move_is_dropped_or_another_is_chosen(
+    player: Player, decide: DecideScreen
+) -> None:
+    """Unticking a move, or ticking another, leaves its target menu on the nation the team
+    picked (a tariff meant for China never slides back to Taiwan)."""
+    player.choose(decide.widgets["target:impose_tariff"], "China")
+    player.click(decide.widgets["action:impose_tariff"])
+    player.click(decide.widgets["action:impose_tariff"])  # dropped again
+    assert decide.chosen == {}
+    assert decide.widgets["target:impose_tariff"].selected_option[0] == "China"
+    player.click(decide.widgets["action:leave_clean_network"])
+    assert decide.widgets["target:impose_tariff"].selected_option[0] == "China"
+    player.click(decide.widgets["action:impose_tariff"])
+    assert decide.chosen["impose_tariff"] == "CN"
+
+
 def test_a_greyed_action_says_why_instead_of_being_chosen(
     player: Player, decide: DecideScreen
 ) -> None:

@@ -36,7 +36,7 @@ def tab_to(player: Player, widget: object, limit: int = 60) -> None:
 
 
 def test_tab_then_space_chooses_a_move(player: Player, decide: DecideScreen) -> None:
-    """Tab to 'Leave clean network' and Space ticks it; Space again unticks it."""
+    """Tab to 'Leave Clean Network' and Space ticks it; Space again unticks it."""
     tab_to(player, decide.widgets["action:leave_clean_network"])
     player.press(pygame.K_SPACE)
     assert decide.chosen == {"leave_clean_network": None}

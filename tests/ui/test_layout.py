@@ -9,7 +9,9 @@ import pygame
 import pytest
 from pygame_gui.elements import UIButton
 
+from game.ruleset import DecisionLine
 from game.ui._screens_turn import DecideScreen
+from game.ui._session import Session
 
 from .driver import Player, show_screen
 
@@ -32,7 +34,12 @@ def buttons(player: Player) -> list[UIButton]:
 
 
 def put_up(player: Player, kind: str) -> None:
-    """Show `kind`; 'answer' is Taiwan's decision with the 50-50 plan to answer."""
+    """Show `kind`; 'answer' is Taiwan's decision with the 50-50 plan to answer;
+    'counter' the US decision with Taiwan's counter-offer to answer, the longest list of
+    moves (its moves not open this quarter shrink to fit)."""
+    if kind == "counter":
+        show_counter_offer(player)
+        return
     if kind != "answer":
         show_screen(player, kind)
         return
@@ -42,8 +49,26 @@ def put_up(player: Player, kind: str) -> None:
     assert "accept:US" in player.screen.widgets
 
 
+def show_counter_offer(player: Player) -> None:
+    """The US team's decision in the quarter after Taiwan offered the Taiwan model."""
+    session = Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3)
+    session.model.add_decisions(
+        [
+            DecisionLine(turn=1, nation="US", action="propose_sourcing_5050", target="TW"),
+            DecisionLine(turn=2, nation="TW", action="reject_proposal", target="US"),
+            DecisionLine(turn=3, nation="TW", action="propose_taiwan_model", target="US"),
+        ]
+    )
+    player.app.start(session)
+    for _ in range(3):
+        session.resolve()
+    player.app.show(DecideScreen(player.app, "US"))
+    player.pump()
+    assert "accept:TW" in player.screen.widgets
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("kind", ["setup", "decide", "answer", "news"])
+@pytest.mark.parametrize("kind", ["setup", "decide", "answer", "counter", "news"])
 def test_every_widget_lies_inside_the_window(make_app, size: tuple[int, int], kind: str) -> None:
     """No widget of the screen reaches outside the window."""
     player = Player(make_app(size=size))
@@ -54,7 +79,7 @@ def test_every_widget_lies_inside_the_window(make_app, size: tuple[int, int], ki
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("kind", ["setup", "decide", "answer", "news"])
+@pytest.mark.parametrize("kind", ["setup", "decide", "answer", "counter", "news"])
 def test_no_two_buttons_overlap(make_app, size: tuple[int, int], kind: str) -> None:
     """No two visible buttons of the screen overlap."""
     player = Player(make_app(size=size))
