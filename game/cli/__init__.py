@@ -4,7 +4,7 @@ This package only parses arguments, calls into the packages and prints; a user's
 becomes a one-line message (or `file:line:col` lines) and a non-zero exit, never a
 traceback. Exit codes: 0 success, 1 errors in rule/decision files or in a run, 2 a
 wrong command-line value. `_parser` holds the arguments; `_run`, `_replay`, `_rules` and
-`_balance` the subcommands.
+`_balance` and `_sweep` the subcommands.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from game.cli._play import _play
 from game.cli._replay import _replay, _saves
 from game.cli._rules import _bench, _docs, _schema, _validate
 from game.cli._run import _run
+from game.cli._sweep import _sweep
 from game.errors import GameError, ParameterError, RulesetError, SimulationError
 
 __all__ = ["MAX_TURNS", "main"]
@@ -35,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
         "replay": _replay, "saves": _saves, "play": _play, "balance": _balance,
+        "sweep": _sweep,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

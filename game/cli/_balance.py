@@ -123,13 +123,14 @@ def _balance(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress() -> tuple[Any, Any]:
-    """A tqdm bar on stderr when stderr is a terminal: (update, close)."""
+def _progress(unit: str = "game", desc: str = "balance") -> tuple[Any, Any]:
+    """A tqdm bar on stderr (done, per second, time left) when stderr is a terminal:
+    (update, close); `update(done, total)` moves it."""
     if not sys.stderr.isatty():
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(unit="game", file=sys.stderr, leave=False, desc="balance")
+    bar = tqdm(unit=unit, file=sys.stderr, leave=False, desc=desc)
 
     def update(done: int, total: int) -> None:
         bar.total = total

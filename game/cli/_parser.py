@@ -173,4 +173,7 @@ def _parser() -> argparse.ArgumentParser:
     from game.cli._balance import add_parser as add_balance
 
     add_balance(sub)
+    from game.cli._sweep import add_parser as add_sweep
+
+    add_sweep(sub)
     return parser

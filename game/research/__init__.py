@@ -6,7 +6,8 @@
 `write_table` writes CSV (or Parquet with the `research` extra) atomically;
 `measure` takes this machine's performance figures (`silicon-shield bench`);
 `run_balance` plays a strategy tournament per nation and flags dominant strategies
-(`silicon-shield balance`).
+(`silicon-shield balance`); `sweep` plays a parameter grid or sample on every core and
+streams tidy rows to CSV or Parquet (`silicon-shield sweep`).
 """
 
 from game.research._balance import (
@@ -30,6 +31,15 @@ from game.research._run import (
     result_of,
     run_one,
 )
+from game.research._sweep import (
+    SweepRun,
+    SweepSpec,
+    SweepSummary,
+    grid_values,
+    plan,
+    run_seed,
+    sweep,
+)
 
 __all__ = [
     "KEY_METRICS",
@@ -40,15 +50,22 @@ __all__ = [
     "RunSpec",
     "Strategy",
     "StrategyResult",
+    "SweepRun",
+    "SweepSpec",
+    "SweepSummary",
     "build_model",
     "compare_results",
     "confidence_interval",
     "doctrine_decision",
     "format_figures",
+    "grid_values",
     "measure",
+    "plan",
     "result_of",
     "run_balance",
     "run_one",
+    "run_seed",
+    "sweep",
     "write_atomic",
     "write_table",
 ]

@@ -1,0 +1,121 @@
+"""`sweep`: many headless games over a parameter grid or sample, rows streamed to a file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.cli._balance import _progress, _workers
+from game.cli._parser import _RULES_HELP, MAX_TURNS, _positive_int, _seed
+from game.errors import ParameterError
+
+_OPTIONS = {"vary": "--vary", "seeds": "--seeds", "sample": "--sample", "turns": "--turns"}
+
+
+def _vary(text: str) -> tuple[str, tuple[float, ...] | None]:
+    """`NAME=V1,V2,…`, `NAME=START:STOP:COUNT`, or (with --sample) `NAME` alone."""
+    from game.research._sweep import grid_values
+
+    name, eq, values = text.partition("=")
+    name = name.strip()
+    if not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=V1,V2,… or NAME=START:STOP:COUNT, got {text!r}")  # fmt: skip
+    if not eq:
+        return name, None  # a parameter to sample
+    try:
+        return name, grid_values(values)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{name}: {exc}") from None
+
+
+def add_parser(sub: Any) -> None:
+    """Add the `sweep` subcommand to the subparsers `sub`."""
+    sweep = sub.add_parser(
+        "sweep",
+        help="play many games over a parameter grid or sample; tidy rows to CSV or Parquet",
+        description="Play a headless game for every point of a parameter grid (--vary) or "
+        "a Latin hypercube sample (--sample), times --seeds replicates, on every core; "
+        "rows stream to FILE (.csv, or .parquet with the research extra) as runs finish, "
+        "with a manifest and any failures beside it.",
+    )
+    sweep.add_argument("--vary", type=_vary, action="append", default=[], metavar="NAME=VALUES",
+                       help="a parameter and its values: V1,V2,… or START:STOP:COUNT "
+                       "(repeatable: the full grid); with --sample, NAME alone picks a "
+                       "parameter to sample")  # fmt: skip
+    sweep.add_argument("--sample", type=_positive_int, metavar="N",
+                       help="N points of a seeded Latin hypercube over the parameters' "
+                       "declared ranges (needs scipy, in the research extra)")  # fmt: skip
+    sweep.add_argument("--seeds", type=_positive_int, default=1, metavar="N",
+                       help="replicates of each point (default 1)")  # fmt: skip
+    sweep.add_argument("--seed", type=_seed, default=0, metavar="S",
+                       help="the sweep's seed; every run's seed derives from it (default 0)")  # fmt: skip
+    sweep.add_argument("--out", type=Path, required=True, metavar="FILE",
+                       help="where the rows go: .csv or .parquet")  # fmt: skip
+    sweep.add_argument("--final-only", action="store_true", help="one row per run, not per turn")
+    sweep.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or .yaml file")
+    sweep.add_argument("--turns", type=_positive_int, metavar="N",
+                       help=f"turns per game, at most {MAX_TURNS} (default: the scenario's)")  # fmt: skip
+    sweep.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
+    sweep.add_argument("--decisions", metavar="FILE", type=Path,
+                       help="a decisions file played in every run")  # fmt: skip
+    sweep.add_argument("--workers", type=_workers, metavar="N",
+                       help="worker processes (default: every core)")  # fmt: skip
+    sweep.add_argument("--resume", action="store_true",
+                       help="complete an interrupted sweep into the same FILE")  # fmt: skip
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from game.cli._rules import _rules_folder
+    from game.research._sweep import SweepSpec, sweep
+
+    if args.turns is not None and args.turns > MAX_TURNS:
+        raise ParameterError("--turns", f"--turns {args.turns}: a game has at most {MAX_TURNS} turns")  # fmt: skip
+    if args.sample is None:
+        if not args.vary:
+            raise ParameterError("--vary", "give --vary NAME=VALUES (repeatable) or --sample N")
+        bare = [name for name, values in args.vary if values is None]
+        if bare:
+            raise ParameterError("--vary", f"--vary {bare[0]} needs values (NAME=V1,V2 or NAME=START:STOP:COUNT) unless --sample is given")  # fmt: skip
+    folder, name = _rules_folder(args.rules)
+    spec = SweepSpec(
+        rules=str(folder),
+        scenario=args.scenario,
+        turns=args.turns,
+        decisions=str(args.decisions) if args.decisions else None,
+        vary=tuple((n, v or ()) for n, v in args.vary),
+        sample=args.sample,
+        seeds=args.seeds,
+        seed=args.seed,
+        final_only=args.final_only,
+    )
+    workers = args.workers or os.cpu_count() or 1
+    bar, close = _progress("run", "sweep")
+    command = ["silicon-shield", *sys.argv[1:]]
+    try:
+        summary = sweep(spec, args.out, workers=workers, resume=args.resume, progress=bar,
+                        command=command)  # fmt: skip
+    except ParameterError as exc:
+        option = _OPTIONS.get(exc.name)
+        if option is None:
+            raise
+        raise ParameterError(option, f"{option}: {exc}") from None
+    except KeyboardInterrupt as exc:
+        close()
+        done = getattr(exc, "summary", None)
+        kept = f"{done.played + done.resumed} finished runs kept in {args.out}; " if done else ""
+        again = shlex.join([*command, *([] if args.resume else ["--resume"])])
+        print(f"sweep interrupted: {kept}continue with: {again}", file=sys.stderr)
+        return 130
+    finally:
+        close()
+    print(summary.line(), file=sys.stderr)
+    print(f"rules: {name}", file=sys.stderr)
+    if summary.failed:
+        for error in summary.errors[:3]:
+            print(f"  failed: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,306 @@
+"""`silicon-shield sweep` and `game.research.sweep`: real games, real worker processes,
+real files on disk."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from game.research import SweepSpec, grid_values, plan, run_seed, sweep
+from game.ruleset import DEFAULT_RULES, load_ruleset
+
+GRID = ["--vary", "us_cost_premium=0.3:0.5:3", "--vary", "crisis_base_risk=0.01,0.05"]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", "sweep", *args],
+        capture_output=True, text=True, cwd=cwd,
+    )  # fmt: skip
+
+
+def rows(path: Path) -> list[list[str]]:
+    """The data rows of a CSV, sorted (row order depends on which worker finishes first)."""
+    with path.open(encoding="utf-8") as handle:
+        data = list(csv.reader(handle))
+    return sorted(data[1:])
+
+
+def header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        return next(csv.reader(handle))
+
+
+# The design ------------------------------------------------------------------------
+def test_grid_values_read_lists_and_ranges() -> None:
+    assert grid_values("0.3,0.4,0.5") == (0.3, 0.4, 0.5)
+    assert grid_values("0.3:0.5:3") == (0.3, 0.4, 0.5)
+    assert grid_values("1:1:1") == (1.0,)
+    for bad in ("a,b", "0.3:0.5", "0:1:0", "0:1:x", "nan"):
+        with pytest.raises(ValueError, match=r"expected|COUNT"):
+            grid_values(bad)
+
+
+def test_the_plan_is_the_full_grid_times_the_seeds_each_seed_from_its_key() -> None:
+    ruleset = load_ruleset(DEFAULT_RULES)
+    spec = SweepSpec(vary=(("us_cost_premium", (0.3, 0.5)), ("relocation_rate", (0.01, 0.02, 0.03))), seeds=4, seed=7)  # fmt: skip
+    runs = plan(spec, ruleset)
+    assert len(runs) == 2 * 3 * 4
+    assert len({r.key for r in runs}) == len(runs)
+    assert {tuple(r.parameters.items()) for r in runs} == {
+        (("us_cost_premium", a), ("relocation_rate", b))
+        for a in (0.3, 0.5)
+        for b in (0.01, 0.02, 0.03)
+    }
+    assert all(r.seed == run_seed(7, r.key) for r in runs)
+    assert len({r.seed for r in runs}) == len(runs)
+    other = plan(SweepSpec(vary=spec.vary, seeds=4, seed=8), ruleset)
+    assert [r.seed for r in other] != [r.seed for r in runs]
+
+
+def test_a_bad_design_is_refused_in_words(tmp_path: Path) -> None:
+    cases = {
+        (
+            "--vary",
+            "us_cost_premiun=0.3",
+        ): "unknown parameter 'us_cost_premiun' (did you mean 'us_cost_premium'?)",
+        ("--vary", "us_cost_premium=0.9"): "us_cost_premium=0.9 is outside its range 0.3 to 0.5",
+        ("--vary", "us_cost_premium=a,b"): "expected numbers separated by commas",
+        ("--vary", "us_cost_premium"): "needs values",
+        (): "give --vary NAME=VALUES",
+    }
+    for args, message in cases.items():
+        done = cli(*args, "--out", "x.csv", cwd=tmp_path)
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / "x.csv").exists()
+
+
+# Rows and files ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 3 x 2 grid times 3 seeds, 8 turns each, on two workers."""
+    folder = tmp_path_factory.mktemp("sweep")
+    done = cli(*GRID, "--seeds", "3", "--turns", "8", "--workers", "2", "--out", "grid.csv",
+               cwd=folder)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("sweep: 18 of 18 runs in ")
+    return folder
+
+
+def test_rows_are_tidy_one_per_run_and_turn_with_every_metric_and_score(swept: Path) -> None:
+    ruleset = load_ruleset(DEFAULT_RULES)
+    columns = header(swept / "grid.csv")
+    assert columns[:6] == ["run", "point", "replicate", "seed", "us_cost_premium", "crisis_base_risk"]  # fmt: skip
+    assert columns[6:9] == ["turn", "year", "quarter"]
+    assert set(ruleset.metrics) <= set(columns)
+    assert {f"score_{n}" for n in ruleset.objectives} <= set(columns)
+    data = rows(swept / "grid.csv")
+    per_run = Counter(r[0] for r in data)
+    assert len(per_run) == 18
+    assert set(per_run.values()) == {9}
+
+
+def test_the_manifest_says_how_to_reproduce_the_sweep(swept: Path) -> None:
+    manifest = json.loads((swept / "grid.manifest.json").read_text())
+    assert manifest["status"] == "done"
+    assert manifest["design"]["vary"] == {"us_cost_premium": [0.3, 0.4, 0.5], "crisis_base_risk": [0.01, 0.05]}  # fmt: skip
+    assert manifest["runs"] == 18
+    assert manifest["played"] == 18
+    assert manifest["ruleset_hash"] == load_ruleset(DEFAULT_RULES).hash
+    assert manifest["command"][:2] == ["silicon-shield", "sweep"]
+    assert {"python", "mesa", "numpy"} <= set(manifest["versions"])
+    assert manifest["machine"]["cpus"] == os.cpu_count()
+    assert "silicon-shield run --seed SEED --turns 8" in manifest["rerun_one"]
+
+
+def test_one_worker_gives_the_same_rows_as_two(swept: Path, tmp_path: Path) -> None:
+    done = cli(*GRID, "--seeds", "3", "--turns", "8", "--workers", "1", "--out", "one.csv",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert rows(tmp_path / "one.csv") == rows(swept / "grid.csv")
+
+
+def test_any_run_can_be_played_again_alone_with_run(swept: Path) -> None:
+    """The manifest's recipe: `run --seed SEED --set NAME=VALUE …` ends as the run's last row."""
+    columns = header(swept / "grid.csv")
+    last = max((r for r in rows(swept / "grid.csv") if r[0] == "p3-r2"), key=lambda r: int(r[6]))
+    row = dict(zip(columns, last, strict=True))
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "run", "--json", "--seed", row["seed"], "--turns", "8",
+         "--set", f"us_cost_premium={row['us_cost_premium']}",
+         "--set", f"crisis_base_risk={row['crisis_base_risk']}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    summary = json.loads(done.stdout)
+    for metric in ("silicon_shield", "us_tw_trust", "tw_advanced_share"):
+        assert float(row[metric]) == pytest.approx(summary["final"][metric], abs=1e-6)
+    assert float(row["score_TW"]) == pytest.approx(summary["scores"]["TW"], abs=1e-6)
+
+
+def test_final_only_keeps_one_row_per_run(tmp_path: Path) -> None:
+    done = cli(*GRID, "--seeds", "2", "--turns", "4", "--final-only", "--out", "f.csv",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = rows(tmp_path / "f.csv")
+    assert len(data) == 12
+    assert {r[6] for r in data} == {"4"}
+
+
+def test_an_existing_output_is_not_overwritten_without_resume(swept: Path, tmp_path: Path) -> None:
+    shutil.copy(swept / "grid.csv", tmp_path / "grid.csv")
+    before = (tmp_path / "grid.csv").read_bytes()
+    done = cli(*GRID, "--seeds", "3", "--turns", "8", "--out", "grid.csv", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "exists; add --resume" in done.stderr
+    assert (tmp_path / "grid.csv").read_bytes() == before
+
+
+# Interrupted and resumed -------------------------------------------------------------
+def test_resume_completes_a_sweep_cut_mid_write_without_duplicates_or_losses(
+    swept: Path, tmp_path: Path
+) -> None:
+    """The journal as a crash leaves it: the last run's rows half written, its last line cut."""
+    text = (swept / "grid.csv").read_text()
+    cut = text[: len(text) - len(text) // 7 - 13]  # through a run, mid-line
+    (tmp_path / "grid.csv").write_text(cut)
+    done = cli(*GRID, "--seeds", "3", "--turns", "8", "--out", "grid.csv", "--resume",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "already done" in done.stderr
+    assert rows(tmp_path / "grid.csv") == rows(swept / "grid.csv")
+
+
+def test_resume_refuses_a_file_of_another_sweep(swept: Path, tmp_path: Path) -> None:
+    shutil.copy(swept / "grid.csv", tmp_path / "grid.csv")
+    done = cli("--vary", "relocation_rate=0.01,0.02", "--turns", "8", "--out", "grid.csv",
+               "--resume", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1
+    assert "its columns are not this sweep's" in done.stderr
+
+
+def test_ctrl_c_keeps_every_finished_run_and_resume_completes_it(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops the sweep,
+    keeps the finished runs, says how to continue; --resume then gives the rows of a sweep
+    never interrupted."""
+    args = ["--vary", "us_cost_premium=0.3:0.5:5", "--seeds", "40", "--turns", "16",
+            "--workers", "2"]  # fmt: skip
+    started = subprocess.Popen(
+        [sys.executable, "-m", "game", "sweep", *args, "--out", "cut.csv"],
+        stderr=subprocess.PIPE, text=True, cwd=tmp_path, start_new_session=True,
+    )  # fmt: skip
+    journal = tmp_path / "cut.csv"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait for some runs to be written
+        if journal.exists() and journal.read_text().count("\n") > 17 * 20:
+            break
+        time.sleep(0.05)
+    os.killpg(started.pid, signal.SIGINT)
+    _, err = started.communicate(timeout=60)
+    assert started.returncode == 130, err
+    assert "sweep interrupted:" in err
+    assert "--resume" in err
+    assert "Traceback" not in err
+    kept = Counter(r[0] for r in rows(journal))
+    assert 20 <= len(kept) < 200
+    assert set(kept.values()) == {17}
+    manifest = json.loads((tmp_path / "cut.manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    done = cli(*args, "--out", "cut.csv", "--resume", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    whole = cli(*args, "--out", "whole.csv", cwd=tmp_path)
+    assert whole.returncode == 0, whole.stderr
+    assert rows(journal) == rows(tmp_path / "whole.csv")
+
+
+# Failures ----------------------------------------------------------------------------
+FAILING_RULE = """\
+parameters:
+  boom:
+    value: 0
+    min: 0
+    max: 1
+    doc: Above one half, a rule divides by zero (tests only).
+    assumption: tests only
+attributes:
+  world:
+    zero_for_tests: {value: 0, doc: "Always zero."}
+rules:
+  divide_by_zero:
+    doc: Divides by zero when boom is above one half.
+    assumption: tests only
+    phase: indicators
+    when: "boom > 0.5 and turn >= 2"
+    effects:
+      - set: world.ran_shift
+        value: "1 / world.zero_for_tests"
+"""
+
+
+def test_a_failing_run_goes_to_the_failures_file_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / "boom.yaml").write_text(FAILING_RULE)
+    done = cli("--rules", str(rules), "--vary", "boom=0,1", "--seeds", "2", "--turns", "4",
+               "--out", "b.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1
+    assert "2 failed" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert {r[4] for r in rows(tmp_path / "b.csv")} == {"0.0"}
+    with (tmp_path / "b.failures.csv").open() as handle:
+        failures = list(csv.DictReader(handle))
+    assert [f["run"] for f in failures] == ["p1-r0", "p1-r1"] or sorted(
+        f["run"] for f in failures
+    ) == ["p1-r0", "p1-r1"]
+    assert all(json.loads(f["parameters"]) == {"boom": 1.0} for f in failures)
+    assert all("divide_by_zero" in f["error"] for f in failures)
+    assert all(int(f["seed"]) == run_seed(0, f["run"]) for f in failures)
+
+
+# The research extra ------------------------------------------------------------------
+def test_parquet_output_has_the_csv_rows(swept: Path, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    done = cli(*GRID, "--seeds", "3", "--turns", "8", "--out", "grid.parquet", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    table = pq.read_table(tmp_path / "grid.parquet")
+    assert table.column_names == header(swept / "grid.csv")
+    assert table.num_rows == len(rows(swept / "grid.csv"))
+    assert not (tmp_path / "grid.parquet.partial.csv").exists()
+
+
+def test_a_latin_hypercube_sample_covers_the_declared_ranges(tmp_path: Path) -> None:
+    pytest.importorskip("scipy")
+    ruleset = load_ruleset(DEFAULT_RULES)
+    names = ("us_cost_premium", "crisis_base_risk", "relocation_rate")
+    spec = SweepSpec(vary=tuple((n, ()) for n in names), sample=20, seed=3)
+    runs = plan(spec, ruleset)
+    assert len(runs) == 20
+    for name in names:
+        p = ruleset.parameters[name]
+        values = sorted(r.parameters[name] for r in runs)
+        assert all(p.min <= v <= p.max for v in values)
+        # Latin: one value in each twentieth of the range.
+        width = (p.max - p.min) / 20
+        assert sorted(int((v - p.min) / width - 1e-9) for v in values) == list(range(20))
+    assert plan(spec, ruleset) == runs
+    assert plan(SweepSpec(vary=spec.vary, sample=20, seed=4), ruleset) != runs
+
+
+def test_the_python_api_returns_a_data_frame() -> None:
+    pytest.importorskip("pandas")
+    frame = sweep(vary={"us_cost_premium": [0.3, 0.5]}, seeds=2, turns=4, final_only=True, workers=1)  # fmt: skip
+    assert len(frame) == 4
+    assert set(frame["us_cost_premium"]) == {0.3, 0.5}
+    assert "silicon_shield" in frame.columns
+    assert "score_TW" in frame.columns
