@@ -20,7 +20,7 @@ from game.cli._play import _play
 from game.cli._replay import _replay, _saves
 from game.cli._rules import _bench, _docs, _schema, _validate
 from game.cli._run import _run
-from game.cli._sweep import _sweep
+from game.cli._sweep import _analyze, _plot, _sweep
 from game.errors import GameError, ParameterError, RulesetError, SimulationError
 
 __all__ = ["MAX_TURNS", "main"]
@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
         "replay": _replay, "saves": _saves, "play": _play, "balance": _balance,
-        "sweep": _sweep,
+        "sweep": _sweep, "plot": _plot, "analyze": _analyze,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

@@ -173,7 +173,10 @@ def _parser() -> argparse.ArgumentParser:
     from game.cli._balance import add_parser as add_balance
 
     add_balance(sub)
+    from game.cli._sweep import add_analyze_parser, add_plot_parser
     from game.cli._sweep import add_parser as add_sweep
 
     add_sweep(sub)
+    add_plot_parser(sub)
+    add_analyze_parser(sub)
     return parser

@@ -49,6 +49,11 @@ def add_parser(sub: Any) -> None:
     sweep.add_argument("--sample", type=_positive_int, metavar="N",
                        help="N points of a seeded Latin hypercube over the parameters' "
                        "declared ranges (needs scipy, in the research extra)")  # fmt: skip
+    sweep.add_argument("--method", choices=["lhs", "sobol", "morris"], default="lhs",
+                       help="with --sample: a Latin hypercube of N points (lhs, default), a "
+                       "Saltelli sample of N x (D + 2) points (sobol) or N Morris trajectories "
+                       "of D + 1 points (morris), D the parameters sampled; the last two are "
+                       "for analyze")  # fmt: skip
     sweep.add_argument("--seeds", type=_positive_int, default=1, metavar="N",
                        help="replicates of each point (default 1)")  # fmt: skip
     sweep.add_argument("--seed", type=_seed, default=0, metavar="S",
@@ -64,6 +69,9 @@ def add_parser(sub: Any) -> None:
                        help="a decisions file played in every run")  # fmt: skip
     sweep.add_argument("--workers", type=_workers, metavar="N",
                        help="worker processes (default: every core)")  # fmt: skip
+    sweep.add_argument("--scheduler", metavar="local|tcp://HOST:PORT",
+                       help="play on Dask (research extra): 'local' starts a LocalCluster of "
+                       "--workers processes; tcp://HOST:PORT uses a running cluster")  # fmt: skip
     sweep.add_argument("--resume", action="store_true",
                        help="complete an interrupted sweep into the same FILE")  # fmt: skip
 
@@ -91,13 +99,14 @@ def _sweep(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         seed=args.seed,
         final_only=args.final_only,
+        method=args.method,
     )
     workers = args.workers or os.cpu_count() or 1
     bar, close = _progress("run", "sweep")
     command = ["silicon-shield", *sys.argv[1:]]
     try:
         summary = sweep(spec, args.out, workers=workers, resume=args.resume, progress=bar,
-                        command=command)  # fmt: skip
+                        command=command, scheduler=args.scheduler)  # fmt: skip
     except ParameterError as exc:
         option = _OPTIONS.get(exc.name)
         if option is None:
@@ -118,4 +127,58 @@ def _sweep(args: argparse.Namespace) -> int:
         for error in summary.errors[:3]:
             print(f"  failed: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def add_plot_parser(sub: Any) -> None:
+    """Add the `plot` subcommand to the subparsers `sub`."""
+    plot = sub.add_parser(
+        "plot",
+        help="a sweep's metric against a parameter or time: mean and 90% band, to a PNG",
+        description="Draw a metric (or score) of a sweep's results against a varied "
+        "parameter (at --turn, default the last) or against time (--x turn), the mean over "
+        "the runs of each point and a 90%% band (5th to 95th percentile); needs the "
+        "research extra.",
+    )
+    plot.add_argument("results", type=Path, help="a sweep's .csv or .parquet")
+    plot.add_argument("--x", required=True, metavar="PARAM|turn", help="what goes across")
+    plot.add_argument("--y", required=True, metavar="METRIC", help="a metric or score column")
+    plot.add_argument("--by", metavar="PARAM", help="one line per value of this parameter")
+    plot.add_argument("--turn", type=_seed, metavar="T",
+                      help="with a parameter across, the turn to read (default: the last)")  # fmt: skip
+    plot.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="the figure")
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from game.research._plot import plot
+
+    drawn = plot(args.results, args.x, args.y, args.out, turn=args.turn, by=args.by)
+    print(f"plot: {args.y} against {args.x}, {len(drawn['lines'])} line(s) → {args.out}", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def add_analyze_parser(sub: Any) -> None:
+    """Add the `analyze` subcommand to the subparsers `sub`."""
+    analyze = sub.add_parser(
+        "analyze",
+        help="rank a sweep's sampled parameters by their effect on a metric (Sobol, Morris)",
+        description="Global sensitivity of a metric to the parameters of a sweep made with "
+        "--sample N --method sobol (Sobol indices) or --method morris (elementary effects), "
+        "at --turn (default: the last); needs the research extra.",
+    )
+    analyze.add_argument("results", type=Path, help="the sweep's .csv or .parquet (its manifest beside it)")  # fmt: skip
+    analyze.add_argument("--metric", required=True, metavar="METRIC", help="a metric or score column")  # fmt: skip
+    analyze.add_argument("--turn", type=_seed, metavar="T", help="the turn (default: the last)")
+    analyze.add_argument("--top", type=_positive_int, default=20, metavar="N",
+                         help="rows of the table (default 20)")  # fmt: skip
+    analyze.add_argument("--json", action="store_true", help="print every parameter as JSON")
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    import json
+
+    from game.research._analyze import analyze, table
+
+    report = analyze(args.results, args.metric, turn=args.turn)
+    print(json.dumps(report, indent=2) if args.json else table(report, args.top))
     return 0

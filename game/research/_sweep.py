@@ -51,9 +51,12 @@ class SweepSpec:
     Args:
         rules, scenario, turns, decisions: as for `run` (None: the defaults).
         vary: (parameter, values) pairs; the design is their full grid.
-        sample: draw this many points instead, a seeded Latin hypercube over the declared
-            ranges of the parameters named in `vary` (values ignored) or, if none, of
-            every parameter.
+        sample: draw points instead of a grid, over the declared ranges of the
+            parameters named in `vary` (values ignored) or, if none, of every parameter:
+            with `method` 'lhs' (default) a seeded Latin hypercube of `sample` points;
+            'sobol' a Saltelli sample of `sample` base points (sample x (D + 2) points for
+            D parameters), 'morris' `sample` trajectories (sample x (D + 1) points), for
+            `analyze`.
         seeds: replicates of each point.
         seed: the sweep's seed, from which every run's seed derives.
         final_only: one row per run (the end of the game) instead of one per turn.
@@ -68,6 +71,10 @@ class SweepSpec:
     seeds: int = 1
     seed: int = 0
     final_only: bool = False
+    method: str = "lhs"
+
+
+METHODS = ("lhs", "sobol", "morris")
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,11 @@ def plan(spec: SweepSpec, ruleset: Ruleset) -> list[SweepRun]:
         raise ParameterError("vary", "a parameter is varied twice; give its values once")
     if spec.seeds < 1:
         raise ParameterError("seeds", f"a sweep needs 1 seed or more per point, not {spec.seeds}")
-    if spec.sample is not None:
+    if spec.method not in METHODS:
+        raise ParameterError("method", f"unknown method {spec.method!r}; choose one of {', '.join(METHODS)}")  # fmt: skip
+    if spec.sample is not None and spec.method != "lhs":
+        points = _salib_sample(spec, names or sorted(ruleset.parameters), ruleset)
+    elif spec.sample is not None:
         points = _latin_hypercube(spec, names or sorted(ruleset.parameters), ruleset)
     else:
         for name, values in spec.vary:
@@ -195,6 +206,37 @@ def _latin_hypercube(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> lis
     highs = [ruleset.parameters[n].max for n in names]
     scaled = qmc.scale(unit, lows, highs) if lows != highs else unit
     return [{n: round(float(v), 10) for n, v in zip(names, row, strict=True)} for row in scaled]
+
+
+def problem_of(names: list[str], ruleset: Ruleset) -> dict[str, Any]:
+    """SALib's problem: the parameters and their declared ranges (a fixed one widened by
+    nothing: SALib needs lower < upper, so such a parameter is refused)."""
+    bounds = []
+    for name in names:
+        p = ruleset.parameters[name]
+        if not p.min < p.max:
+            raise ParameterError("sample", f"{name} has no range to sample ({p.min:g} to {p.max:g})")  # fmt: skip
+        bounds.append([float(p.min), float(p.max)])
+    return {"num_vars": len(names), "names": list(names), "bounds": bounds}
+
+
+def _salib_sample(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[str, float]]:
+    try:
+        from SALib.sample import morris, sobol
+    except ImportError:
+        raise ParameterError(
+            "sample",
+            f"--method {spec.method} needs SALib; install the research extra: "
+            "pip install 'silicon-shield[research]'",
+        ) from None
+    if not spec.sample or spec.sample < 1:
+        raise ParameterError("sample", f"a sample needs 1 point or more, not {spec.sample}")
+    problem = problem_of(names, ruleset)
+    if spec.method == "sobol":
+        rows = sobol.sample(problem, spec.sample, calc_second_order=False, seed=spec.seed)
+    else:
+        rows = morris.sample(problem, spec.sample, seed=spec.seed)
+    return [{n: round(float(v), 10) for n, v in zip(names, row, strict=True)} for row in rows]
 
 
 # Playing ---------------------------------------------------------------------------
@@ -247,9 +289,13 @@ def _batches(runs: list[SweepRun], size: int) -> Iterator[list[SweepRun]]:
 
 
 def _outcomes(
-    spec: SweepSpec, runs: list[SweepRun], workers: int
+    spec: SweepSpec, runs: list[SweepRun], workers: int, client: Any = None
 ) -> Iterator[tuple[SweepRun, tuple[str, Any]]]:
-    """Play `runs`; yield each with its outcome as it finishes (in a pool for workers > 1)."""
+    """Play `runs`; yield each with its outcome as it finishes: on a Dask cluster when a
+    `client` is given, else in a process pool for workers > 1, else here."""
+    if client is not None:
+        yield from _dask_outcomes(spec, runs, client)
+        return
     if workers <= 1:
         for run in runs:
             yield run, _play(spec, run)
@@ -264,6 +310,43 @@ def _outcomes(
     finally:
         pool.terminate()
         pool.join()
+
+
+def _dask(workers: int, scheduler: str) -> tuple[Any, Any]:
+    """(client, cluster or None): a `distributed.LocalCluster` of `workers` processes for
+    scheduler 'local', else a client of the cluster at `scheduler` (tcp://HOST:PORT).
+
+    Raises:
+        GameError: without Dask, or when the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise GameError(
+            "--scheduler needs Dask; install the research extra: "
+            "pip install 'silicon-shield[research]'"
+        ) from None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)  # fmt: skip
+            return Client(cluster), cluster
+        return Client(scheduler, timeout="5s"), None
+    except (OSError, ValueError) as exc:
+        raise GameError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}") from None
+
+
+def _dask_outcomes(
+    spec: SweepSpec, runs: list[SweepRun], client: Any
+) -> Iterator[tuple[SweepRun, tuple[str, Any]]]:
+    """Play `runs` on the Dask cluster of `client`, yielding each run as it finishes."""
+    from distributed import as_completed
+
+    batches = list(_batches(runs, BATCH))
+    futures = client.map(_play_batch, [(spec, b) for b in batches], pure=False)
+    index = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
+    for future in as_completed(futures):
+        yield from zip(index[future.key], future.result(), strict=True)
 
 
 def zip_unordered(pool: Any, tasks: list[tuple[SweepSpec, list[SweepRun]]]) -> Iterator[Any]:
@@ -372,6 +455,7 @@ def sweep(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     command: list[str] | None = None,
+    scheduler: str | None = None,
     **options: Any,
 ) -> Any:
     """Play a sweep.
@@ -384,6 +468,8 @@ def sweep(
         resume: keep the finished runs already in `out` and play the rest.
         progress: called with (runs done, runs planned) as runs finish.
         command: the command line, for the manifest.
+        scheduler: play on Dask: 'local' starts a `distributed.LocalCluster` of
+            `workers` processes; 'tcp://HOST:PORT' uses a running cluster.
 
     Returns:
         A `SweepSummary` when writing a file; a pandas DataFrame of the rows (needs
@@ -403,12 +489,13 @@ def sweep(
         spec = SweepSpec(vary=vary, **options)
     elif options:
         raise TypeError("give either a SweepSpec or its fields as keywords, not both")
+    count = workers or os.cpu_count() or 1
     if out is None:
-        return _to_frame(spec, workers)
-    return _sweep_to_file(spec, Path(out), workers or os.cpu_count() or 1, resume, progress, command)  # fmt: skip
+        return _to_frame(spec, count, scheduler)
+    return _sweep_to_file(spec, Path(out), count, resume, progress, command, scheduler)
 
 
-def _to_frame(spec: SweepSpec, workers: int | None) -> Any:
+def _to_frame(spec: SweepSpec, workers: int, scheduler: str | None) -> Any:
     try:
         import pandas as pd
     except ImportError:
@@ -420,7 +507,7 @@ def _to_frame(spec: SweepSpec, workers: int | None) -> Any:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sweep.csv"
-        summary = _sweep_to_file(spec, path, workers or os.cpu_count() or 1, False, None, None)
+        summary = _sweep_to_file(spec, path, workers, False, None, None, scheduler)
         frame = pd.read_csv(path)
     summary.out = None  # the rows live in the frame, not in the temporary file
     frame.attrs["summary"] = summary.line()
@@ -434,6 +521,7 @@ def _sweep_to_file(
     resume: bool,
     progress: Callable[[int, int], None] | None,
     command: list[str] | None,
+    scheduler: str | None = None,
 ) -> SweepSummary:
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise GameError(f"cannot write {str(out)!r}: output must end in .csv or .parquet")
@@ -470,6 +558,8 @@ def _sweep_to_file(
             "vary": {k: list(v) for k, v in spec.vary} if spec.sample is None else None,
             "sample": spec.sample,
             "sampled": names if spec.sample is not None else None,
+            "method": spec.method if spec.sample is not None else "grid",
+            "problem": problem_of(names, ruleset) if spec.sample is not None else None,
             "seeds": spec.seeds,
             "seed": spec.seed,
             "final_only": spec.final_only,
@@ -486,9 +576,11 @@ def _sweep_to_file(
         "rerun_one": _rerun_command(spec),
         "versions": _versions(),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "backend": f"dask ({scheduler})" if scheduler else f"processes ({workers})",
         "started": started,
         "status": "running",
     }
+    client, cluster = _dask(workers, scheduler) if scheduler and todo else (None, None)
     write_atomic(manifest, json.dumps(record, indent=2).encode())
     clock = time.perf_counter()
     fail_rows: list[list[str]] = []
@@ -497,7 +589,7 @@ def _sweep_to_file(
         if handle.tell() == 0:
             handle.write(",".join(columns) + "\n")
             handle.flush()
-        for run, (status, payload) in _outcomes(spec, todo, workers):
+        for run, (status, payload) in _outcomes(spec, todo, workers, client):
             if status == "ok":
                 handle.write("".join(",".join(_format(v) for v in row) + "\n" for row in payload))
                 handle.flush()
@@ -514,6 +606,10 @@ def _sweep_to_file(
         raise
     finally:
         handle.close()
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
         summary.seconds = time.perf_counter() - clock
         if fail_rows:
             _write_failures(failures, fail_rows)

@@ -304,3 +304,136 @@ def test_the_python_api_returns_a_data_frame() -> None:
     assert set(frame["us_cost_premium"]) == {0.3, 0.5}
     assert "silicon_shield" in frame.columns
     assert "score_TW" in frame.columns
+
+
+def test_the_dask_backend_on_a_local_cluster_gives_the_same_rows(
+    swept: Path, tmp_path: Path
+) -> None:
+    """`--scheduler local` plays the sweep on a real `distributed.LocalCluster`."""
+    pytest.importorskip("distributed")
+    done = cli(*GRID, "--seeds", "3", "--turns", "8", "--workers", "2", "--scheduler", "local",
+               "--out", "dask.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert rows(tmp_path / "dask.csv") == rows(swept / "grid.csv")
+    manifest = json.loads((tmp_path / "dask.manifest.json").read_text())
+    assert manifest["backend"] == "dask (local)"
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    done = cli("--vary", "us_cost_premium=0.3", "--turns", "2", "--scheduler", "tcp://127.0.0.1:9",
+               "--out", "x.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1
+    assert "cannot reach the Dask scheduler 'tcp://127.0.0.1:9'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no file begun
+
+
+def test_plot_draws_a_metric_against_a_parameter_and_against_time(
+    swept: Path, tmp_path: Path
+) -> None:
+    """A PNG per figure; what was drawn is the mean and the 5-95% band of each point's runs."""
+    pytest.importorskip("matplotlib")
+    pd = pytest.importorskip("pandas")
+    from game.research._plot import plot
+
+    drawn = plot(swept / "grid.csv", "us_cost_premium", "silicon_shield", tmp_path / "p.png")
+    frame = pd.read_csv(swept / "grid.csv")
+    last = frame[(frame["turn"] == 8) & (frame["us_cost_premium"] == 0.4)]["silicon_shield"]
+    (line,) = drawn["lines"]
+    assert line["x"] == [0.3, 0.4, 0.5]
+    assert line["mean"][1] == pytest.approx(last.mean())
+    assert line["low"][1] <= line["mean"][1] <= line["high"][1]
+    assert line["runs"] == 6  # 2 crisis risks x 3 seeds per premium
+    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "plot", str(swept / "grid.csv"), "--x", "turn", "--y",
+         "silicon_shield", "--by", "us_cost_premium", "--out", "t.png"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 line(s)" in done.stderr
+    assert (tmp_path / "t.png").stat().st_size > 10_000
+
+
+def test_plot_names_a_missing_column_and_writes_nothing(swept: Path, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    for args, message in {
+        (
+            "--x",
+            "us_cost_premiun",
+            "--y",
+            "silicon_shield",
+        ): "--x us_cost_premiun: no such column in the results (did you mean 'us_cost_premium'?)",
+        ("--x", "turn", "--y", "shield"): "--y shield: no such column",
+        (
+            "--x",
+            "us_cost_premium",
+            "--y",
+            "silicon_shield",
+            "--turn",
+            "99",
+        ): "--turn 99: the results have turns 0 to 8",
+    }.items():
+        done = subprocess.run(
+            [sys.executable, "-m", "game", "plot", str(swept / "grid.csv"), *args, "--out", "x.png"],
+            capture_output=True, text=True, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert message in done.stderr
+        assert not (tmp_path / "x.png").exists()
+
+
+# Sensitivity ------------------------------------------------------------------------
+def test_analyze_ranks_the_parameter_that_moves_the_metric_first(tmp_path: Path) -> None:
+    """On a Saltelli sample, Sobol indices put organic growth (how fast every foundry grows)
+    first for the world's advanced capacity after 16 quarters, and the US cost premium first
+    for the US share of it; Morris on a screening sample agrees on the first."""
+    pytest.importorskip("SALib")
+    names = ["--vary", "organic_growth", "--vary", "us_cost_premium", "--vary", "drill_tension"]
+
+    def ranked(results: str, metric: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "game", "analyze", results, "--metric", metric, "--json"],
+            capture_output=True, text=True, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return [r["parameter"] for r in json.loads(done.stdout)["parameters"]]
+
+    done = cli("--sample", "8", "--method", "sobol", *names, "--turns", "16", "--final-only",
+               "--out", "s.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("sweep: 40 of 40 runs")  # 8 x (3 + 2)
+    assert set(ranked("s.csv", "world_advanced_capacity")) == {"organic_growth", "us_cost_premium", "drill_tension"}  # fmt: skip
+    assert ranked("s.csv", "world_advanced_capacity")[0] == "organic_growth"
+    assert ranked("s.csv", "us_advanced_share")[0] == "us_cost_premium"
+    done = cli("--sample", "6", "--method", "morris", *names, "--turns", "16", "--final-only",
+               "--out", "m.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(
+        [sys.executable, "-m", "game", "analyze", "m.csv", "--metric", "world_advanced_capacity"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    assert "morris, 24 points" in text
+    assert ranked("m.csv", "world_advanced_capacity")[0] == "organic_growth"
+
+
+def test_analyze_refuses_a_grid_in_words(swept: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "game",
+            "analyze",
+            str(swept / "grid.csv"),
+            "--metric",
+            "silicon_shield",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "analyze needs a sweep made with --sample N --method sobol (or morris), not a grid" in done.stderr  # fmt: skip

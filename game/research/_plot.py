@@ -1,0 +1,139 @@
+"""A sweep's metric against a parameter or against time: the mean over the runs and a
+90% band (5th to 95th percentile), to a PNG (`silicon-shield plot`; matplotlib and pandas
+are in the research extra)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from game.atomic import write_atomic
+from game.errors import GameError, ParameterError
+from game.ruleset import did_you_mean
+
+__all__ = ["plot"]
+
+TIME = ("turn", "year")
+
+
+def _frame(results: Path) -> Any:
+    try:
+        import pandas as pd
+    except ImportError:
+        raise GameError(
+            "plot needs pandas and matplotlib; install the research extra: "
+            "pip install 'silicon-shield[research]'"
+        ) from None
+    if not results.is_file():
+        raise GameError(f"cannot read {str(results)!r}: no such file")
+    suffix = results.suffix.lower()
+    if suffix == ".csv":
+        return pd.read_csv(results)
+    if suffix == ".parquet":
+        try:
+            return pd.read_parquet(results)
+        except ImportError:
+            raise GameError("reading Parquet needs pyarrow: pip install 'silicon-shield[research]'") from None  # fmt: skip
+    raise GameError(f"cannot read {str(results)!r}: results are a sweep's .csv or .parquet")
+
+
+def _column(frame: Any, name: str, option: str) -> str:
+    if name not in frame.columns:
+        hint = did_you_mean(name, list(frame.columns))
+        raise ParameterError(option, f"{option} {name}: no such column in the results{hint}")
+    return name
+
+
+def plot(
+    results: str | Path,
+    x: str,
+    y: str,
+    out: str | Path,
+    *,
+    turn: int | None = None,
+    by: str | None = None,
+) -> dict[str, Any]:
+    """Draw `y` against `x` from a sweep's rows and write a PNG.
+
+    Args:
+        results: a sweep's `.csv` or `.parquet` (one row per run and turn, or per run).
+        x: a varied parameter (the metric at `turn`, default the last) or `turn`/`year`
+            (the metric through time).
+        y: a metric or score column.
+        out: the `.png` to write.
+        turn: with a parameter on x, the turn to read (default: the last in the results).
+        by: a varied parameter: one line (and band) per value of it.
+
+    Returns:
+        What was drawn: per line, the x values, means and band.
+
+    Raises:
+        ParameterError: for a column the results do not have (`name` says which option).
+        GameError: for a missing or unreadable file, or without the research extra.
+    """
+    results, out = Path(results), Path(out)
+    if out.suffix.lower() != ".png":
+        raise ParameterError("--out", f"--out {out}: the figure is a .png")
+    frame = _frame(results)
+    _column(frame, y, "--y")
+    _column(frame, x, "--x")
+    if by is not None:
+        _column(frame, by, "--by")
+    if x not in TIME:
+        last = int(frame["turn"].max()) if "turn" in frame.columns else None
+        at = last if turn is None else turn
+        if "turn" in frame.columns:
+            if at not in set(frame["turn"]):
+                raise ParameterError("--turn", f"--turn {at}: the results have turns 0 to {last}")
+            frame = frame[frame["turn"] == at]
+    groups = [(None, frame)] if by is None else list(frame.groupby(by))
+    lines = []
+    for value, part in groups:
+        stats = part.groupby(x)[y].agg(
+            mean="mean", low=lambda s: s.quantile(0.05), high=lambda s: s.quantile(0.95)
+        )
+        runs = int(part.groupby(x)[y].size().min())
+        lines.append({
+            "by": None if value is None else float(value),
+            "x": [float(v) for v in stats.index],
+            "mean": [float(v) for v in stats["mean"]],
+            "low": [float(v) for v in stats["low"]],
+            "high": [float(v) for v in stats["high"]],
+            "runs": runs,
+        })  # fmt: skip
+    _draw(lines, x, y, by, out, None if x in TIME else (turn, frame))
+    return {"x": x, "y": y, "by": by, "lines": lines, "out": str(out)}
+
+
+def _draw(lines: list[dict[str, Any]], x: str, y: str, by: str | None, out: Path, at: Any) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise GameError("plot needs matplotlib; install the research extra: pip install 'silicon-shield[research]'") from None  # fmt: skip
+    figure, axes = plt.subplots(figsize=(8, 4.5), dpi=120)
+    colours = plt.get_cmap("viridis")
+    for i, line in enumerate(lines):
+        colour = colours(i / max(1, len(lines) - 1) * 0.85) if len(lines) > 1 else "#1f6fb4"
+        label = f"{by} = {line['by']:g}" if by is not None else "mean"
+        axes.fill_between(line["x"], line["low"], line["high"], color=colour, alpha=0.18, linewidth=0)  # fmt: skip
+        axes.plot(line["x"], line["mean"], color=colour, linewidth=2, label=label,
+                  marker=None if x in TIME else "o")  # fmt: skip
+    runs = min(line["runs"] for line in lines)
+    axes.set_xlabel(x)
+    axes.set_ylabel(y)
+    when = ""
+    if at is not None and at[1] is not None and "turn" in at[1].columns and len(at[1]):
+        when = f" at turn {int(at[1]['turn'].iloc[0])}"
+    axes.set_title(f"{y} against {x}{when}: mean and 90% band over {runs} runs per point")
+    axes.grid(alpha=0.3)
+    if by is not None:
+        axes.legend(frameon=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    write_atomic(out, buffer.getvalue())
