@@ -134,7 +134,7 @@ def add_plot_parser(sub: Any) -> None:
     """Add the `plot` subcommand to the subparsers `sub`."""
     plot = sub.add_parser(
         "plot",
-        help="a sweep's metric against a parameter or time: mean and 90% band, to a PNG",
+        help="a sweep's metric against a parameter or time: mean and 90%% band, to a PNG",
         description="Draw a metric (or score) of a sweep's results against a varied "
         "parameter (at --turn, default the last) or against time (--x turn), the mean over "
         "the runs of each point and a 90%% band (5th to 95th percentile); needs the "
