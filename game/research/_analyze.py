@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from game.errors import GameError, ParameterError
-from game.research._plot import _column, _frame
+from game.errors import GameError
+from game.research._plot import _column, _frame, at_turn
 
 __all__ = ["analyze"]
 
@@ -65,11 +65,7 @@ def analyze(results: str | Path, metric: str, *, turn: int | None = None) -> dic
         raise GameError("analyze needs SALib; install the research extra: pip install 'silicon-shield[research]'") from None  # fmt: skip
     frame = _frame(results)
     _column(frame, metric, "--metric")
-    last = int(frame["turn"].max())
-    at = last if turn is None else turn
-    if at not in set(frame["turn"]):
-        raise ParameterError("--turn", f"--turn {at}: the results have turns 0 to {last}")
-    frame = frame[frame["turn"] == at]
+    frame, at = at_turn(frame, turn)
     problem = design["problem"]
     names = problem["names"]
     points = frame.groupby("point")

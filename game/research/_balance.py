@@ -19,17 +19,16 @@ the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import math
-import multiprocessing
 import statistics
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from game.errors import GameError, ParameterError, SimulationError
-from game.research._run import RunSpec, build_model
-from game.ruleset import DEFAULT_RULES, Ruleset, did_you_mean, load_ruleset, never_allowed
+from game.research._run import RunSpec, build_model, worker_pool
+from game.ruleset import Ruleset, did_you_mean, never_allowed
 from game.sim import Decision, GeoModel
 
 __all__ = [
@@ -421,11 +420,6 @@ def _play(task: tuple[RunSpec, int, Strategy | None]) -> tuple[Any, ...]:
     return ("ok", model.scores(), seen)
 
 
-def _warm(rules: str | None) -> None:
-    """Pool initializer: load the ruleset once per worker (later loads hit the cache)."""
-    load_ruleset(Path(rules) if rules else DEFAULT_RULES)
-
-
 def _games(
     tasks: list[tuple[RunSpec, int, Strategy | None]],
     pool: Any,
@@ -496,12 +490,8 @@ def run_balance(
         if progress is not None:
             progress(*played)
 
-    pool = None
-    if workers > 1:
-        # Explicitly spawn: Mesa's import sets the start method for the whole process.
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(workers, initializer=_warm, initargs=(spec.rules,))
-    try:
+    pooled = worker_pool(workers, spec.rules) if workers > 1 else contextlib.nullcontext()
+    with pooled as pool:
         doctrine: dict[int, dict[str, float]] = {}
         seen = {n: _Seen() for n in ruleset.nations}
         tasks: list[tuple[RunSpec, int, Strategy | None]] = [(run, s, None) for s in seeds]
@@ -525,10 +515,6 @@ def run_balance(
             assert strategy is not None
             scores, _ = _outcome(outcome, tasks[i])
             scored[strategy.nation, strategy.name, seed] = scores[strategy.nation]
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
     report = BalanceReport(probe.scenario_id, probe.turns, seeds, ruleset.hash, spec.margin_text)
     for nation in nations:
         strategies, skipped = plans[nation]

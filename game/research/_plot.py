@@ -45,6 +45,19 @@ def _column(frame: Any, name: str, option: str) -> str:
     return name
 
 
+def at_turn(frame: Any, turn: int | None) -> tuple[Any, int]:
+    """The rows of `frame` at `turn` (default: the last turn in the results), and that turn.
+
+    Raises:
+        ParameterError: for a turn the results do not have.
+    """
+    last = int(frame["turn"].max())
+    at = last if turn is None else turn
+    if at not in set(frame["turn"]):
+        raise ParameterError("--turn", f"--turn {at}: the results have turns 0 to {last}")
+    return frame[frame["turn"] == at], at
+
+
 def plot(
     results: str | Path,
     x: str,
@@ -80,13 +93,9 @@ def plot(
     _column(frame, x, "--x")
     if by is not None:
         _column(frame, by, "--by")
-    if x not in TIME:
-        last = int(frame["turn"].max()) if "turn" in frame.columns else None
-        at = last if turn is None else turn
-        if "turn" in frame.columns:
-            if at not in set(frame["turn"]):
-                raise ParameterError("--turn", f"--turn {at}: the results have turns 0 to {last}")
-            frame = frame[frame["turn"] == at]
+    at = None
+    if x not in TIME and "turn" in frame.columns:
+        frame, at = at_turn(frame, turn)
     groups = [(None, frame)] if by is None else list(frame.groupby(by))
     lines = []
     for value, part in groups:
@@ -102,11 +111,13 @@ def plot(
             "high": [float(v) for v in stats["high"]],
             "runs": runs,
         })  # fmt: skip
-    _draw(lines, x, y, by, out, None if x in TIME else (turn, frame))
+    _draw(lines, x, y, by, out, at)
     return {"x": x, "y": y, "by": by, "lines": lines, "out": str(out)}
 
 
-def _draw(lines: list[dict[str, Any]], x: str, y: str, by: str | None, out: Path, at: Any) -> None:
+def _draw(
+    lines: list[dict[str, Any]], x: str, y: str, by: str | None, out: Path, at: int | None
+) -> None:
     try:
         import matplotlib
 
@@ -125,9 +136,7 @@ def _draw(lines: list[dict[str, Any]], x: str, y: str, by: str | None, out: Path
     runs = min(line["runs"] for line in lines)
     axes.set_xlabel(x)
     axes.set_ylabel(y)
-    when = ""
-    if at is not None and at[1] is not None and "turn" in at[1].columns and len(at[1]):
-        when = f" at turn {int(at[1]['turn'].iloc[0])}"
+    when = "" if at is None else f" at turn {at}"
     axes.set_title(f"{y} against {x}{when}: mean and 90% band over {runs} runs per point")
     axes.grid(alpha=0.3)
     if by is not None:

@@ -9,8 +9,11 @@ continued from a save gives the same `RunResult` as one played straight through.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Callable
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ __all__ = [
     "compare_results",
     "result_of",
     "run_one",
+    "worker_pool",
 ]
 
 
@@ -129,6 +133,26 @@ def result_of(model: GeoModel) -> RunResult:
         notes.append(f"decisions scripted after turn {model.turns} were not played")
     docs = {ident: m.spec.doc for ident, m in model.ruleset.metrics.items()}
     return RunResult(model.summary(), columns, rows, docs, notes)
+
+
+def _warm(rules: str | None) -> None:
+    """Pool initializer: load and compile the ruleset once per worker (later loads hit the
+    cache), and leave Ctrl-C to the main process, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_ruleset(Path(rules) if rules else DEFAULT_RULES)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, rules: str | None) -> Iterator[Any]:
+    """A pool of `workers` spawned processes, each with the ruleset of `rules` warm;
+    terminated on leaving (a finished batch is all the caller keeps)."""
+    # Explicitly spawn: Mesa's import sets the start method for the whole process.
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm, initargs=(rules,))
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _check_parameter_names(parameters: dict[str, float], ruleset: Ruleset) -> None:

@@ -21,10 +21,8 @@ import hashlib
 import itertools
 import json
 import math
-import multiprocessing
 import os
 import platform
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -36,8 +34,8 @@ from typing import Any
 
 from game.atomic import write_atomic
 from game.errors import GameError, ParameterError
-from game.research._run import RunSpec, build_model
-from game.ruleset import DEFAULT_RULES, Ruleset, did_you_mean, load_ruleset
+from game.research._run import RunSpec, build_model, worker_pool
+from game.ruleset import Ruleset, did_you_mean
 
 __all__ = ["SweepRun", "SweepSpec", "SweepSummary", "grid_values", "plan", "run_seed", "sweep"]
 
@@ -168,10 +166,8 @@ def plan(spec: SweepSpec, ruleset: Ruleset) -> list[SweepRun]:
         raise ParameterError("seeds", f"a sweep needs 1 seed or more per point, not {spec.seeds}")
     if spec.method not in METHODS:
         raise ParameterError("method", f"unknown method {spec.method!r}; choose one of {', '.join(METHODS)}")  # fmt: skip
-    if spec.sample is not None and spec.method != "lhs":
-        points = _salib_sample(spec, names or sorted(ruleset.parameters), ruleset)
-    elif spec.sample is not None:
-        points = _latin_hypercube(spec, names or sorted(ruleset.parameters), ruleset)
+    if spec.sample is not None:
+        points = _sample(spec, names or sorted(ruleset.parameters), ruleset)
     else:
         for name, values in spec.vary:
             p = ruleset.parameters[name]
@@ -190,27 +186,9 @@ def plan(spec: SweepSpec, ruleset: Ruleset) -> list[SweepRun]:
     return runs
 
 
-def _latin_hypercube(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[str, float]]:
-    try:
-        from scipy.stats import qmc
-    except ImportError:
-        raise ParameterError(
-            "sample",
-            "--sample needs scipy; install the research extra: pip install 'silicon-shield[research]'",
-        ) from None
-    if not spec.sample or spec.sample < 1:
-        raise ParameterError("sample", f"a sample needs 1 point or more, not {spec.sample}")
-    sampler = qmc.LatinHypercube(d=len(names), seed=spec.seed)
-    unit = sampler.random(spec.sample)
-    lows = [ruleset.parameters[n].min for n in names]
-    highs = [ruleset.parameters[n].max for n in names]
-    scaled = qmc.scale(unit, lows, highs) if lows != highs else unit
-    return [{n: round(float(v), 10) for n, v in zip(names, row, strict=True)} for row in scaled]
-
-
 def problem_of(names: list[str], ruleset: Ruleset) -> dict[str, Any]:
-    """SALib's problem: the parameters and their declared ranges (a fixed one widened by
-    nothing: SALib needs lower < upper, so such a parameter is refused)."""
+    """SALib's problem: the parameters and their declared ranges. A parameter whose range
+    is a single value cannot be sampled and is refused."""
     bounds = []
     for name in names:
         p = ruleset.parameters[name]
@@ -220,33 +198,39 @@ def problem_of(names: list[str], ruleset: Ruleset) -> dict[str, Any]:
     return {"num_vars": len(names), "names": list(names), "bounds": bounds}
 
 
-def _salib_sample(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[str, float]]:
-    try:
-        from SALib.sample import morris, sobol
-    except ImportError:
-        raise ParameterError(
-            "sample",
-            f"--method {spec.method} needs SALib; install the research extra: "
-            "pip install 'silicon-shield[research]'",
-        ) from None
+def _sample(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[str, float]]:
+    """The points of a sample over the declared ranges of `names`: a Latin hypercube
+    (scipy's `qmc`), a Saltelli sample or Morris trajectories (SALib)."""
     if not spec.sample or spec.sample < 1:
         raise ParameterError("sample", f"a sample needs 1 point or more, not {spec.sample}")
     problem = problem_of(names, ruleset)
-    if spec.method == "sobol":
-        rows = sobol.sample(problem, spec.sample, calc_second_order=False, seed=spec.seed)
-    else:
-        rows = morris.sample(problem, spec.sample, seed=spec.seed)
+    needs = "scipy" if spec.method == "lhs" else "SALib"
+    try:
+        if spec.method == "lhs":
+            from scipy.stats import qmc
+
+            unit = qmc.LatinHypercube(d=len(names), seed=spec.seed).random(spec.sample)
+            lows, highs = zip(*problem["bounds"], strict=True)
+            rows = qmc.scale(unit, lows, highs)
+        elif spec.method == "sobol":
+            from SALib.sample import sobol
+
+            rows = sobol.sample(problem, spec.sample, calc_second_order=False, seed=spec.seed)
+        else:
+            from SALib.sample import morris
+
+            rows = morris.sample(problem, spec.sample, seed=spec.seed)
+    except ImportError:
+        option = "--sample" if spec.method == "lhs" else f"--method {spec.method}"
+        raise ParameterError(
+            "sample",
+            f"{option} needs {needs}; install the research extra: "
+            "pip install 'silicon-shield[research]'",
+        ) from None
     return [{n: round(float(v), 10) for n, v in zip(names, row, strict=True)} for row in rows]
 
 
 # Playing ---------------------------------------------------------------------------
-def _warm(rules: str | None) -> None:
-    """Pool initializer: load and compile the ruleset once per worker, and leave Ctrl-C
-    to the main process (which keeps the finished runs and stops the pool)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_ruleset(Path(rules) if rules else DEFAULT_RULES)
-
-
 def _play_batch(task: tuple[SweepSpec, list[SweepRun]]) -> list[tuple[str, Any]]:
     """Play a batch of runs: per run ("ok", rows) or ("error", message)."""
     spec, runs = task
@@ -300,16 +284,10 @@ def _outcomes(
         for run in runs:
             yield run, _play(spec, run)
         return
-    # Explicitly spawn: Mesa's import sets the start method for the whole process.
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(workers, initializer=_warm, initargs=(spec.rules,))
-    try:
-        tasks = [(spec, batch) for batch in _batches(runs, BATCH)]
-        for batch, outcomes in zip_unordered(pool, tasks):
-            yield from zip(batch, outcomes, strict=True)
-    finally:
-        pool.terminate()
-        pool.join()
+    batches = list(_batches(runs, BATCH))
+    with worker_pool(workers, spec.rules) as pool:
+        for index, outcomes in pool.imap_unordered(_indexed, enumerate((spec, b) for b in batches)):  # fmt: skip
+            yield from zip(batches[index], outcomes, strict=True)
 
 
 def _dask(workers: int, scheduler: str) -> tuple[Any, Any]:
@@ -349,12 +327,6 @@ def _dask_outcomes(
         yield from zip(index[future.key], future.result(), strict=True)
 
 
-def zip_unordered(pool: Any, tasks: list[tuple[SweepSpec, list[SweepRun]]]) -> Iterator[Any]:
-    """(batch, outcomes) for each task, as the pool finishes them."""
-    for index, outcomes in pool.imap_unordered(_indexed, list(enumerate(tasks))):
-        yield tasks[index][1], outcomes
-
-
 def _indexed(item: tuple[int, tuple[SweepSpec, list[SweepRun]]]) -> tuple[int, Any]:
     return item[0], _play_batch(item[1])
 
@@ -377,29 +349,37 @@ def _format(value: Any) -> str:
 
 def _done_runs(journal: Path, columns: list[str], rows_per_run: int) -> set[str]:
     """The runs whose rows are all in `journal`; the file is rewritten without a line cut
-    mid-write and without the rows of runs that did not finish.
+    mid-write and without the rows of runs that did not finish. Read line by line, so
+    memory stays flat however long the journal.
 
     Raises:
         GameError: when the journal's header is not this sweep's.
     """
-    text = journal.read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text = text[: text.rfind("\n") + 1]  # a line cut mid-write
-    lines = text.splitlines(keepends=True)
-    if not lines or next(csv.reader([lines[0]])) != columns:
-        raise GameError(
-            f"cannot resume {str(journal)!r}: its columns are not this sweep's "
-            "(other --vary, --sample, rules or --final-only?)"
-        )
-    counts: dict[str, int] = {}
-    for line in lines[1:]:
-        key = line.split(",", 1)[0]
-        counts[key] = counts.get(key, 0) + 1
+    counts: dict[bytes, int] = {}
+    cut = False
+    with journal.open("rb") as handle:
+        header = handle.readline()
+        if not header.endswith(b"\n") or next(csv.reader([header.decode()])) != columns:
+            raise GameError(
+                f"cannot resume {str(journal)!r}: its columns are not this sweep's "
+                "(other --vary, --sample, rules or --final-only?)"
+            )
+        for line in handle:
+            if not line.endswith(b"\n"):
+                cut = True  # the last line, cut mid-write
+                break
+            key = line.split(b",", 1)[0]
+            counts[key] = counts.get(key, 0) + 1
     done = {key for key, n in counts.items() if n == rows_per_run}
-    kept = [lines[0], *(line for line in lines[1:] if line.split(",", 1)[0] in done)]
-    if len(kept) != len(lines) or len(text) != journal.stat().st_size:
-        write_atomic(journal, "".join(kept).encode())
-    return done
+    if cut or len(done) != len(counts):
+        partial = journal.with_name(journal.name + ".tmp")
+        with journal.open("rb") as source, partial.open("wb") as kept:
+            kept.write(source.readline())
+            for line in source:
+                if line.endswith(b"\n") and line.split(b",", 1)[0] in done:
+                    kept.write(line)
+        os.replace(partial, journal)
+    return {key.decode() for key in done}
 
 
 def _to_parquet(journal: Path, out: Path) -> None:

@@ -103,7 +103,6 @@ class DecideScreen(Screen):
         self.moved = False  # untouched sliders keep the standing split exactly
         self.chosen: dict[str, str | None] = {}  # action -> target
         self.aimed: dict[str, str] = {}  # action -> the target its menu shows, chosen or not
-        self._per_row = 2  # moves not open this quarter per row, when they shrink to fit
         self.closed: dict[str, str] = {}  # action not open this quarter -> the reason
         self.options = model.action_options(nation)
         self.widgets: dict[str, Any] = {}
@@ -198,10 +197,10 @@ class DecideScreen(Screen):
         greyed = [a for a, opts in by_action.items() if not any(o.available for o in opts)]
         opened = len(by_action) - len(greyed)
         compact = bool(greyed) and y + opened * 2.3 + len(greyed) * 2.7 > bottom
-        row_step, self._per_row = 2.3, 2
+        row_step, per_row = 2.3, 2
         if compact:  # two to a row if that fits, else three; closer rows if still needed
-            for self._per_row in (2, 3):
-                closed = 1.6 + -(-len(greyed) // self._per_row) * 1.9
+            for per_row in (2, 3):
+                closed = 1.6 + -(-len(greyed) // per_row) * 1.9
                 if y + opened * row_step + closed <= bottom:
                     break
             if opened and y + opened * row_step + closed > bottom:
@@ -259,17 +258,16 @@ class DecideScreen(Screen):
                 )
             y += row_step
         if compact:
-            self._build_closed(by_action, greyed, x, y, room)
+            self._build_closed(by_action, greyed, x, y, room, per_row)
 
     def _build_closed(
         self, by_action: dict[str, list[ActionOption]], greyed: list[str], x: float, y: float,
-        room: float,
+        room: float, per_row: int,
     ) -> None:  # fmt: skip
-        """The moves not open this quarter, as small greyed buttons two to a row under a
-        line saying so; each says why on a click, Space or its tooltip."""
+        """The moves not open this quarter, as small greyed buttons `per_row` to a row under
+        a line saying so; each says why on a click, Space or its tooltip."""
         self.label("Not open this quarter (click one to see why):", self.rect(x, y, room, 1.5), "@muted")  # fmt: skip
         y += 1.6
-        per_row = self._per_row
         wide = (room - 0.5 * (per_row - 1)) / per_row
         for i, action in enumerate(greyed):
             options = by_action[action]
