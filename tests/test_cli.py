@@ -175,7 +175,7 @@ def others(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
         "validate": (["validate", "rules"], MAIN),
         "schema": (["schema"], MAIN),
         "docs": (["docs"], MAIN),
-        "bench": (["bench", "--repeat", "2", "--json"], MAIN),
+        "bench": (["bench", "--quick", "--json"], MAIN),
         "seminar": (["run", "--scenario", "seminar", "--seed", "3", "--json"], MAIN),
         "scenario_file": (["run", "--scenario", "scenarios/short.yaml", "--json"], folder),
     })  # fmt: skip
@@ -446,7 +446,8 @@ def test_docs_mention_every_rule_parameter_action_and_metric(others: dict[str, R
 
 
 def test_bench_json_reports_the_game_time(others: dict[str, Result]) -> None:
-    """`bench --repeat 2 --json` prints JSON with a positive game_64_turns_ms_median."""
+    """`bench --quick --json` prints JSON with a positive game_64_turns_ms_median and
+    every figure of a default run, each measured."""
     result = others["bench"]
     assert result.code == 0, result.stderr
     figures = json.loads(result.stdout)
@@ -454,6 +455,11 @@ def test_bench_json_reports_the_game_time(others: dict[str, Result]) -> None:
     assert isinstance(median, int | float)
     assert not isinstance(median, bool)
     assert median > 0
+    assert figures["sweep"]["runs"] == 20
+    assert set(figures["sweep"]["ours"]) == set(figures["sweep"]["batch_run"]) == {"1", "2"}
+    assert [s["runs"] for s in figures["sweep_memory"]["sweeps"]] == [10, 200]
+    assert [r["firms"] for r in figures["scaling"]] == [100, 1000]
+    assert all(r["turn_ms_median"] > 0 for r in figures["scaling"])
 
 
 # The default ruleset folder -------------------------------------------------------
@@ -514,11 +520,12 @@ def test_docs_name_the_folder_under_the_heading(
     )
 
 
-def test_bench_help_offers_full(folders: dict[str, Result]) -> None:
-    """`bench --help` offers `--full` and says what it adds and how long it takes."""
+def test_bench_help_offers_quick_and_full(folders: dict[str, Result]) -> None:
+    """`bench --help` offers `--quick` and `--full` and says what each does and how long."""
     text = " ".join(folders["help_bench"].stdout.split())
-    assert "--full also measure the cost per firm at 250, 2,500 and 10,000 firms" in text
-    assert "(takes a minute or two)" in text
+    assert "--quick small sweeps (20 runs of 16 turns" in text
+    assert "--full also measure a sweep's peak memory at 2,000 runs" in text
+    assert "(adds about 40 s)" in text
 
 
 # Output files ------------------------------------------------------------------------

@@ -162,11 +162,19 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure this machine's performance figures")
     bench.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     bench.add_argument("--repeat", type=_positive_int, default=10, metavar="N", help="repetitions")
-    bench.add_argument(
+    size = bench.add_mutually_exclusive_group()
+    size.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sweeps (20 runs of 16 turns; memory at 10 and 200 runs), 100 and 1,000 "
+        "firms only, 3 repetitions: a check that every figure is measured, for CI "
+        "(about 20 s)",
+    )
+    size.add_argument(
         "--full",
         action="store_true",
-        help="also measure the cost per firm at 250, 2,500 and 10,000 firms, pickling and "
-        "memory over 500 games (takes a minute or two)",
+        help="also measure a sweep's peak memory at 2,000 runs (not 500), pickling, and "
+        "memory over 500 games (adds about 40 s)",
     )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
 

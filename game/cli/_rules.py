@@ -82,9 +82,20 @@ def _docs(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from game.research import format_figures, measure
+    from game.research._bench import (
+        QUICK_SIZES,
+        SCALE_SIZES,
+        SWEEP_DEFAULT,
+        SWEEP_FULL,
+        SWEEP_QUICK,
+    )
 
     folder, name = _rules_folder(args.rules)
-    figures = measure(folder, args.repeat, full=args.full)
+    if args.quick:
+        figures = measure(folder, min(args.repeat, 3), sizes=QUICK_SIZES, sweeps=SWEEP_QUICK)
+    else:
+        sweeps = SWEEP_FULL if args.full else SWEEP_DEFAULT
+        figures = measure(folder, args.repeat, full=args.full, sizes=SCALE_SIZES, sweeps=sweeps)
     print(json.dumps(figures, indent=2) if args.json else format_figures(figures))
     print(f"rules: {name}", file=sys.stderr)
     return 0

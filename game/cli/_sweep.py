@@ -82,6 +82,10 @@ def _sweep(args: argparse.Namespace) -> int:
 
     if args.turns is not None and args.turns > MAX_TURNS:
         raise ParameterError("--turns", f"--turns {args.turns}: a game has at most {MAX_TURNS} turns")  # fmt: skip
+    if args.sample is not None:
+        given = [name for name, values in args.vary if values is not None]
+        if given:
+            raise ParameterError("--vary", f"--vary {given[0]}=…: with --sample give names only; the sample spans each parameter's declared range (see docs)")  # fmt: skip
     if args.sample is None:
         if not args.vary:
             raise ParameterError("--vary", "give --vary NAME=VALUES (repeatable) or --sample N")
@@ -136,12 +140,17 @@ def add_plot_parser(sub: Any) -> None:
         "plot",
         help="a sweep's metric against a parameter or time: mean and 90%% band, to a PNG",
         description="Draw a metric (or score) of a sweep's results against a varied "
-        "parameter (at --turn, default the last) or against time (--x turn), the mean over "
-        "the runs of each point and a 90%% band (5th to 95th percentile); needs the "
+        "parameter (at --turn, default the last) or against time (--x turn or year), the mean over "
+        "the runs of each point and a 90% band (5th to 95th percentile); needs the "
         "research extra.",
     )
     plot.add_argument("results", type=Path, help="a sweep's .csv or .parquet")
-    plot.add_argument("--x", required=True, metavar="PARAM|turn", help="what goes across")
+    plot.add_argument(
+        "--x",
+        required=True,
+        metavar="PARAM|turn|year",
+        help="what goes across: a varied parameter, or time",
+    )
     plot.add_argument("--y", required=True, metavar="METRIC", help="a metric or score column")
     plot.add_argument("--by", metavar="PARAM", help="one line per value of this parameter")
     plot.add_argument("--turn", type=_seed, metavar="T",
@@ -153,7 +162,11 @@ def _plot(args: argparse.Namespace) -> int:
     from game.research._plot import plot
 
     drawn = plot(args.results, args.x, args.y, args.out, turn=args.turn, by=args.by)
-    print(f"plot: {args.y} against {args.x}, {len(drawn['lines'])} line(s) → {args.out}", file=sys.stderr)  # fmt: skip
+    count = len(drawn["lines"])
+    print(f"plot: {args.y} against {args.x}, {count} line{'s' if count > 1 else ''} → {args.out}", file=sys.stderr)  # fmt: skip
+    if drawn["pooled"]:
+        names = ", ".join(drawn["pooled"])
+        print(f"  each point pools the runs of every value of {names}; --by {drawn['pooled'][0]} draws a line per value", file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import GameError
-from game.research._plot import _column, _frame, at_turn
+from game.research._plot import _column, _read, at_turn
 
 __all__ = ["analyze"]
 
@@ -63,7 +63,7 @@ def analyze(results: str | Path, metric: str, *, turn: int | None = None) -> dic
         from SALib.analyze import morris, sobol
     except ImportError:
         raise GameError("analyze needs SALib; install the research extra: pip install 'silicon-shield[research]'") from None  # fmt: skip
-    frame = _frame(results)
+    frame = _read(results)
     _column(frame, metric, "--metric")
     frame, at = at_turn(frame, turn)
     problem = design["problem"]

@@ -13,6 +13,8 @@ import contextlib
 import inspect
 import multiprocessing
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ __all__ = [
     "compare_results",
     "result_of",
     "run_one",
+    "start_method",
     "worker_pool",
 ]
 
@@ -79,14 +82,17 @@ def run_one(spec: RunSpec, seed: int, progress: Callable[[int], None] | None = N
     return result_of(build_model(spec, seed).run(progress))
 
 
-def build_model(spec: RunSpec, seed: int) -> GeoModel:
-    """The game `spec` describes, set up at turn 0 and not yet played.
+def build_model(spec: RunSpec, seed: int, ruleset: Ruleset | None = None) -> GeoModel:
+    """The game `spec` describes, set up at turn 0 and not yet played; with `ruleset`,
+    played by those rules instead of loading `spec.rules` (a Dask worker on another
+    machine gets the rules' text, not their folder).
 
     Raises:
         ParameterError: as `run_one`.
         GameError: for bad rules, parameters or decisions.
     """
-    ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
+    if ruleset is None:
+        ruleset = load_ruleset(Path(spec.rules) if spec.rules else DEFAULT_RULES)
     _check_parameter_names(spec.parameters, ruleset)
     scenario: Any = spec.scenario
     if scenario and scenario.endswith((".yaml", ".yml")):
@@ -142,12 +148,25 @@ def _warm(rules: str | None) -> None:
     load_ruleset(Path(rules) if rules else DEFAULT_RULES)
 
 
+def start_method() -> str:
+    """How worker processes start: forked on Linux when this process runs one thread
+    (a fork starts in milliseconds, with the modules and the compiled ruleset already
+    in memory), else spawned afresh (about a second each: Python, Mesa and the rules
+    loaded again). A fork copies one thread only, so a process with others (a notebook's
+    kernel, a Dask client) spawns. Chosen explicitly: Mesa's import sets the default
+    start method for the whole process."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 @contextlib.contextmanager
 def worker_pool(workers: int, rules: str | None) -> Iterator[Any]:
-    """A pool of `workers` spawned processes, each with the ruleset of `rules` warm;
-    terminated on leaving (a finished batch is all the caller keeps)."""
-    # Explicitly spawn: Mesa's import sets the start method for the whole process.
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm, initargs=(rules,))
+    """A pool of `workers` processes, each with the ruleset of `rules` warm; terminated
+    on leaving (a finished batch is all the caller keeps)."""
+    pool = multiprocessing.get_context(start_method()).Pool(
+        workers, initializer=_warm, initargs=(rules,)
+    )
     try:
         yield pool
     finally:

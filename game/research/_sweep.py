@@ -35,7 +35,7 @@ from typing import Any
 from game.atomic import write_atomic
 from game.errors import GameError, ParameterError
 from game.research._run import RunSpec, build_model, worker_pool
-from game.ruleset import Ruleset, did_you_mean
+from game.ruleset import Ruleset, did_you_mean, load_ruleset_sources
 
 __all__ = ["SweepRun", "SweepSpec", "SweepSummary", "grid_values", "plan", "run_seed", "sweep"]
 
@@ -107,7 +107,10 @@ class SweepSummary:
         parts = [f"sweep: {self.played + self.resumed} of {self.planned} runs"]
         if self.resumed:
             parts.append(f"({self.resumed} already done)")
-        parts.append(f"in {self.seconds:.1f} s, {rate:.1f} runs/s")
+        if self.played:
+            parts.append(f"in {self.seconds:.1f} s, {rate:.1f} runs/s")
+        elif self.resumed and not self.failed:
+            parts.append("(nothing left to play)")
         if self.failed:
             parts.append(f"; {self.failed} failed (see {self.failures})")
         if self.out is not None:
@@ -215,7 +218,11 @@ def _sample(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[st
         elif spec.method == "sobol":
             from SALib.sample import sobol
 
-            rows = sobol.sample(problem, spec.sample, calc_second_order=False, seed=spec.seed)
+            n = spec.sample
+            if n & (n - 1):
+                low = 1 << (n.bit_length() - 1)
+                raise ParameterError("sample", f"--sample {n}: a Sobol sample needs a power of two base points for its estimates to converge; try {low} or {low * 2}")  # fmt: skip
+            rows = sobol.sample(problem, n, calc_second_order=False, seed=spec.seed)
         else:
             from SALib.sample import morris
 
@@ -237,10 +244,24 @@ def _play_batch(task: tuple[SweepSpec, list[SweepRun]]) -> list[tuple[str, Any]]
     return [_play(spec, run) for run in runs]
 
 
-def _play(spec: SweepSpec, run: SweepRun) -> tuple[str, Any]:
+def _play_remote(
+    task: tuple[SweepSpec, list[SweepRun]], sources: dict[str, str]
+) -> list[tuple[str, Any]]:
+    """`_play_batch` on a Dask worker: the rules come as the text of their files (loaded
+    and compiled once per worker, then cached), so a worker needs the package, not the
+    folder the sweep was started from."""
+    spec, runs = task
+    try:
+        ruleset = load_ruleset_sources(sources, spec.rules or "rules")
+    except GameError as exc:
+        return [("error", str(exc))] * len(runs)
+    return [_play(spec, run, ruleset) for run in runs]
+
+
+def _play(spec: SweepSpec, run: SweepRun, ruleset: Ruleset | None = None) -> tuple[str, Any]:
     base = RunSpec(spec.rules, spec.scenario, spec.turns, dict(run.parameters), spec.decisions)
     try:
-        model = build_model(base, run.seed)
+        model = build_model(base, run.seed, ruleset)
         model.run()
     except GameError as exc:
         return ("error", str(exc))
@@ -267,24 +288,30 @@ def columns_of(spec: SweepSpec, ruleset: Ruleset, names: list[str]) -> list[str]
     return ["run", "point", "replicate", "seed", *names, "turn", "year", "quarter", *metrics, *scores]  # fmt: skip
 
 
-def _batches(runs: list[SweepRun], size: int) -> Iterator[list[SweepRun]]:
-    for i in range(0, len(runs), size):
-        yield runs[i : i + size]
+def _batches(runs: list[SweepRun], size: int, workers: int) -> Iterator[list[SweepRun]]:
+    """`runs` in batches of `size`, but the last `size` x `workers` runs one by one, so
+    that no worker is left alone with a batch at the end while the others wait."""
+    tail = max(0, len(runs) - size * workers)
+    for i in range(0, tail, size):
+        yield runs[i : min(i + size, tail)]
+    for i in range(tail, len(runs)):
+        yield runs[i : i + 1]
 
 
 def _outcomes(
-    spec: SweepSpec, runs: list[SweepRun], workers: int, client: Any = None
+    spec: SweepSpec, runs: list[SweepRun], workers: int, client: Any = None, ruleset: Any = None
 ) -> Iterator[tuple[SweepRun, tuple[str, Any]]]:
     """Play `runs`; yield each with its outcome as it finishes: on a Dask cluster when a
-    `client` is given, else in a process pool for workers > 1, else here."""
+    `client` is given (with the text of `ruleset`'s files), else in a process pool for
+    workers > 1, else here."""
     if client is not None:
-        yield from _dask_outcomes(spec, runs, client)
+        yield from _dask_outcomes(spec, runs, client, ruleset.sources)
         return
     if workers <= 1:
         for run in runs:
             yield run, _play(spec, run)
         return
-    batches = list(_batches(runs, BATCH))
+    batches = list(_batches(runs, BATCH, workers))
     with worker_pool(workers, spec.rules) as pool:
         for index, outcomes in pool.imap_unordered(_indexed, enumerate((spec, b) for b in batches)):  # fmt: skip
             yield from zip(batches[index], outcomes, strict=True)
@@ -315,13 +342,16 @@ def _dask(workers: int, scheduler: str) -> tuple[Any, Any]:
 
 
 def _dask_outcomes(
-    spec: SweepSpec, runs: list[SweepRun], client: Any
+    spec: SweepSpec, runs: list[SweepRun], client: Any, sources: dict[str, str]
 ) -> Iterator[tuple[SweepRun, tuple[str, Any]]]:
-    """Play `runs` on the Dask cluster of `client`, yielding each run as it finishes."""
+    """Play `runs` on the Dask cluster of `client`, yielding each run as it finishes.
+    The rules' text goes to every worker once."""
     from distributed import as_completed
 
-    batches = list(_batches(runs, BATCH))
-    futures = client.map(_play_batch, [(spec, b) for b in batches], pure=False)
+    workers = len(client.scheduler_info().get("workers", ())) or 1
+    batches = list(_batches(runs, BATCH, workers))
+    shipped = client.scatter(dict(sources), broadcast=True)
+    futures = client.map(_play_remote, [(spec, b) for b in batches], sources=shipped, pure=False)
     index = {future.key: batch for future, batch in zip(futures, batches, strict=True)}
     for future in as_completed(futures):
         yield from zip(index[future.key], future.result(), strict=True)
@@ -517,7 +547,19 @@ def _sweep_to_file(
     failures = _sidecar(out, "failures.csv")
     manifest = _sidecar(out, "manifest.json")
     summary = SweepSummary(len(runs), out=out, failures=failures, manifest=manifest)
+    design = {
+        "vary": {k: list(v) for k, v in spec.vary} if spec.sample is None else None,
+        "sample": spec.sample,
+        "sampled": names if spec.sample is not None else None,
+        "method": spec.method if spec.sample is not None else "grid",
+        "problem": problem_of(names, ruleset) if spec.sample is not None else None,
+        "seeds": spec.seeds,
+        "seed": spec.seed,
+        "final_only": spec.final_only,
+    }
     done: set[str] = set()
+    if resume and manifest.exists():
+        _check_same_sweep(out, manifest, design, probe.scenario_id, probe.turns, ruleset.hash, spec.decisions)  # fmt: skip
     if resume:
         if out.suffix.lower() == ".parquet" and out.exists() and not journal.exists():
             done = {r.key for r in runs}  # converted: the sweep had finished
@@ -534,16 +576,7 @@ def _sweep_to_file(
     started = datetime.now(UTC).isoformat(timespec="seconds")
     record = {
         "command": command or sys.argv,
-        "design": {
-            "vary": {k: list(v) for k, v in spec.vary} if spec.sample is None else None,
-            "sample": spec.sample,
-            "sampled": names if spec.sample is not None else None,
-            "method": spec.method if spec.sample is not None else "grid",
-            "problem": problem_of(names, ruleset) if spec.sample is not None else None,
-            "seeds": spec.seeds,
-            "seed": spec.seed,
-            "final_only": spec.final_only,
-        },
+        "design": design,
         "scenario": probe.scenario_id,
         "turns": probe.turns,
         "rules": spec.rules or "bundled",
@@ -569,7 +602,7 @@ def _sweep_to_file(
         if handle.tell() == 0:
             handle.write(",".join(columns) + "\n")
             handle.flush()
-        for run, (status, payload) in _outcomes(spec, todo, workers, client):
+        for run, (status, payload) in _outcomes(spec, todo, workers, client, ruleset):
             if status == "ok":
                 handle.write("".join(",".join(_format(v) for v in row) + "\n" for row in payload))
                 handle.flush()
@@ -604,6 +637,63 @@ def _sweep_to_file(
     if out != journal:
         _to_parquet(journal, out)
     return summary
+
+
+_SAME = (  # (where in the manifest, the option a user changes)
+    (("design", "vary"), "--vary"), (("design", "sample"), "--sample"),
+    (("design", "sampled"), "the parameters sampled (--vary NAME)"),
+    (("design", "method"), "--method"), (("design", "seeds"), "--seeds"),
+    (("design", "seed"), "--seed"), (("design", "final_only"), "--final-only"),
+    (("scenario",), "--scenario"), (("turns",), "--turns"), (("decisions",), "--decisions"),
+    (("ruleset_hash",), "the rules (their hash)"),
+)  # fmt: skip
+
+
+def _check_same_sweep(
+    out: Path,
+    manifest: Path,
+    design: dict[str, Any],
+    scenario: str,
+    turns: int,
+    ruleset_hash: str,
+    decisions: str | None,
+) -> None:
+    """Refuse to resume `out` with a sweep other than the one its manifest records: the
+    finished rows would be kept under the wrong design, or thrown away.
+
+    Raises:
+        GameError: naming each option that differs, then and now.
+    """
+    try:
+        old = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GameError(f"cannot resume {str(out)!r}: its manifest {str(manifest)!r} is unreadable ({exc})") from None  # fmt: skip
+    now = {"design": json.loads(json.dumps(design)), "scenario": scenario, "turns": turns,
+           "decisions": decisions, "ruleset_hash": ruleset_hash}  # fmt: skip
+    differ = []
+    for path, label in _SAME:
+        then, current = old, now
+        for key in path:
+            then = then.get(key) if isinstance(then, dict) else None
+            current = current.get(key) if isinstance(current, dict) else None
+        if then != current:
+            differ.append(f"{label}: {_shown(then)} then, {_shown(current)} now")
+    if differ:
+        raise GameError(
+            f"cannot resume {str(out)!r}: it was made by another sweep ({'; '.join(differ)}); "
+            "resume with the same options, or write to another file"
+        )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={','.join(f'{v:g}' for v in vs)}" if isinstance(vs, list) else f"{k}={vs}"
+                        for k, vs in value.items()) or "none"  # fmt: skip
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def _write_failures(path: Path, rows: Iterable[list[str]]) -> None:

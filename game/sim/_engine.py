@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from game.ruleset import (
     MAX_EVENT_CHAIN,
@@ -74,7 +74,9 @@ def apply_effects(
     """
     c = model.context
     for effect in effects:
-        if isinstance(effect, NewsEffect):
+        if effect.changes:  # the usual effect first: an attribute changes
+            _change(model, c, effect, cause, batch)  # type: ignore[arg-type]
+        elif isinstance(effect, NewsEffect):
             text = effect.news(c)
             model.post(text, *((cause, via) if via else (cause,)))
         elif isinstance(effect, FireEffect):
@@ -88,8 +90,6 @@ def apply_effects(
             saved = (c.self, c.target)
             model.fire(effect.event, cause, depth + 1)
             c.self, c.target = saved
-        else:
-            _change(model, effect, cause, batch)
 
 
 class _Batch:
@@ -104,26 +104,29 @@ class _Batch:
         self.events: list[tuple[FireEffect, str]] = []
 
 
-def _change(model: GeoModel, effect: ChangeEffect, cause: str, batch: _Batch | None) -> None:
-    c = model.context
+def _change(
+    model: GeoModel, c: Any, effect: ChangeEffect, cause: str, batch: _Batch | None
+) -> None:
     obj: Any = effect.obj.fn(c)
     attr = effect.attr
-    if batch is not None and obj is not c.self and isinstance(effect, AddEffect):
-        batch.adds.append((obj, attr, float(effect.value.fn(c)), effect, cause))
+    if batch is not None and effect.adds and obj is not c.self:
+        add = cast(AddEffect, effect)  # `adds` is True on AddEffect alone
+        batch.adds.append((obj, attr, float(add.value.fn(c)), add, cause))
         return
-    _write(model, obj, attr, effect.new_value(getattr(obj, attr), c), effect, cause, batch)
+    before = getattr(obj, attr)
+    _write(model, obj, attr, before, effect.new_value(before, c), effect, cause, batch)
 
 
 def _write(
     model: GeoModel,
     obj: Any,
     attr: str,
+    before: float,
     after: float,
     effect: ChangeEffect,
     cause: str,
     batch: _Batch | None = None,
 ) -> None:
-    before = getattr(obj, attr)
     if not math.isfinite(after):
         model.fail(
             effect.where, f"{obj.id}.{attr} would become {after} (not a finite number)", cause
@@ -172,10 +175,15 @@ def run_rule(model: GeoModel, rule: CompiledRule) -> None:
                 continue
             apply_effects(model, rule.effects, rule.id, batch=batch)
             changes = batch.changes
-            final = {(id(obj), attr): (obj, attr, getattr(obj, attr)) for obj, attr, _ in changes}
-            results.extend(final.values())
-            for obj, attr, before in reversed(changes):
+            if len(changes) == 1:  # the usual case: one change to undo
+                obj, attr, before = changes[0]
+                results.append((obj, attr, getattr(obj, attr)))
                 setattr(obj, attr, before)
+            elif changes:
+                final = {(id(o), a): (o, a, getattr(o, a)) for o, a, _ in changes}
+                results.extend(final.values())
+                for obj, attr, before in reversed(changes):
+                    setattr(obj, attr, before)
             changes.clear()
             agg.dirty = 0
     finally:
@@ -185,7 +193,8 @@ def run_rule(model: GeoModel, rule: CompiledRule) -> None:
         setattr(obj, attr, after)
     c.self = None
     for obj, attr, value, effect, cause in batch.adds:
-        _write(model, obj, attr, getattr(obj, attr) + value, effect, cause)
+        before = getattr(obj, attr)
+        _write(model, obj, attr, before, before + value, effect, cause)
     for fire, cause in batch.events:
         c.self = c.target = None
         apply_effects(model, (fire,), cause)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from game.research._bench import format_figures, measure, write_scaled_rules
+from game.research._bench import SweepBench, format_figures, measure, write_scaled_rules
 from game.ruleset import load_ruleset
 from game.sim import DEFAULT_RULES, GeoModel
 
@@ -122,10 +122,65 @@ def test_full_figures_are_plain_data(full_figures: dict[str, Any]) -> None:
 
 
 def test_default_measure_leaves_out_the_full_figures() -> None:
-    """Without full, measure gives only the quick figures."""
+    """Without full, sizes or sweeps, measure gives only the quick figures."""
     figures = measure(DEFAULT_RULES, 1)
-    assert not {"scaling", "pickling", "memory"} & set(figures)
-    assert "cost per firm" not in format_figures(figures)
+    assert not {"scaling", "pickling", "memory", "sweep", "sweep_memory"} & set(figures)
+    assert "time per turn" not in format_figures(figures)
+
+
+TINY_SWEEPS = SweepBench(points=2, seeds=3, turns=3, memory_runs=(2, 12), memory_turns=1)
+
+
+@pytest.fixture(scope="module")
+def sweep_figures() -> dict[str, Any]:
+    """Tiny timed sweeps: ours with 1 and 2 real worker processes, mesa.batch_run with 1
+    and 2, and two `sweep` commands in fresh interpreters for their peak memory."""
+    return measure(DEFAULT_RULES, 1, sweeps=TINY_SWEEPS)
+
+
+def test_sweeps_are_timed_for_ours_and_batch_run(sweep_figures: dict[str, Any]) -> None:
+    """Every run of the grid is played by each of the four sweeps, and the speed-up and
+    ratio follow from their times."""
+    f = sweep_figures["sweep"]
+    assert f["runs"] == 6
+    assert f["grid"] == "us_cost_premium x 2 values x 3 seeds"
+    for backend in ("ours", "batch_run"):
+        for workers in ("1", "2"):
+            row = f[backend][workers]
+            assert row["runs"] == 6, (backend, workers)
+            assert "failed" not in row
+            # seconds are rounded to 0.01 s, runs/s computed before rounding
+            low, high = 6 / (row["seconds"] + 0.005), 6 / max(row["seconds"] - 0.005, 1e-3)
+            assert low - 0.05 <= row["runs_per_s"] <= high + 0.05
+    assert f["speedup"] == pytest.approx(f["ours"]["1"]["seconds"] / f["ours"]["2"]["seconds"], abs=0.02)  # fmt: skip
+    best = min(r["seconds"] for r in f["ours"].values())
+    theirs = min(r["seconds"] for r in f["batch_run"].values())
+    assert f["ratio_to_batch_run"] == pytest.approx(best / theirs, abs=0.02)
+
+
+def test_sweep_memory_is_read_from_each_fresh_process(sweep_figures: dict[str, Any]) -> None:
+    """Each memory sweep ran as its own process, wrote every turn's row, and reported a
+    peak of its own (tens of MB: Python, Mesa and the rules), not the test process's."""
+    f = sweep_figures["sweep_memory"]
+    assert "error" not in f, f.get("error")
+    assert [s["runs"] for s in f["sweeps"]] == [2, 12]
+    assert [s["rows"] for s in f["sweeps"]] == [4, 24]
+    for s in f["sweeps"]:
+        assert 20 < s["peak_mb"] < 1000
+        assert s["file_kb"] > 0
+    assert f["growth_mb"] == pytest.approx(f["sweeps"][1]["peak_mb"] - f["sweeps"][0]["peak_mb"], abs=0.11)  # fmt: skip
+
+
+def test_sweep_figures_render_with_their_goals(sweep_figures: dict[str, Any]) -> None:
+    text = format_figures(sweep_figures)
+    assert "sweeps of 6 3-turn games (us_cost_premium x 2 values x 3 seeds)" in text
+    assert "silicon-shield sweep, 2 workers:" in text
+    assert "mesa.batch_run, 2 processes:" in text
+    assert "2 workers vs 1:" in text
+    assert "(goal: at least 1.8x: " in text
+    assert "(aim: 100 runs/s of 64-turn games on two cores: NOT met)" in text  # 3-turn games
+    assert "12 runs (24 rows" in text
+    assert json.loads(json.dumps(sweep_figures)) == sweep_figures
 
 
 def test_a_pickling_failure_renders_as_one_line() -> None:

@@ -190,6 +190,53 @@ def test_resume_refuses_a_file_of_another_sweep(swept: Path, tmp_path: Path) -> 
     assert "its columns are not this sweep's" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            ["--vary", "us_cost_premium=0.3,0.5", "--turns", "3"],
+            "--vary: us_cost_premium=0.3,0.4 then, us_cost_premium=0.3,0.5 now",
+        ),
+        (["--vary", "us_cost_premium=0.3,0.4", "--turns", "5"], "--turns: 3 then, 5 now"),
+        (
+            ["--vary", "us_cost_premium=0.3,0.4", "--turns", "3", "--seeds", "3"],
+            "--seeds: 2 then, 3 now",
+        ),
+        (
+            ["--vary", "us_cost_premium=0.3,0.4", "--turns", "3", "--seed", "7"],
+            "--seed: 0 then, 7 now",
+        ),
+        (
+            ["--vary", "us_cost_premium=0.3,0.4", "--turns", "3", "--scenario", "seminar"],
+            "--scenario: baseline then, seminar now",
+        ),
+        (
+            ["--sample", "2", "--vary", "us_cost_premium", "--turns", "3"],
+            "--method: grid then, lhs now",
+        ),
+    ],
+)
+def test_resume_refuses_another_design_and_keeps_the_file(
+    tmp_path: Path, change: list[str], said: str
+) -> None:
+    """A resume whose grid, sample, seeds, turns or scenario differ from the manifest's is
+    refused before anything is played: the finished rows are neither kept under the wrong
+    design nor thrown away."""
+    done = cli("--vary", "us_cost_premium=0.3,0.4", "--seeds", "2", "--turns", "3", "--out", "r.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    before = {f.name: f.read_bytes() for f in tmp_path.iterdir()}
+    seeds = [] if "--seeds" in change else ["--seeds", "2"]
+    again = cli(*change, *seeds, "--out", "r.csv", "--resume", cwd=tmp_path)
+    assert again.returncode == 1
+    assert "cannot resume 'r.csv': it was made by another sweep" in again.stderr
+    assert said in again.stderr
+    assert "Traceback" not in again.stderr
+    assert {f.name: f.read_bytes() for f in tmp_path.iterdir()} == before
+    same = cli("--vary", "us_cost_premium=0.3,0.4", "--seeds", "2", "--turns", "3", "--out", "r.csv", "--resume", cwd=tmp_path)  # fmt: skip
+    assert same.returncode == 0, same.stderr
+    assert "sweep: 4 of 4 runs (4 already done) (nothing left to play)" in same.stderr
+
+
 def test_ctrl_c_keeps_every_finished_run_and_resume_completes_it(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops the sweep,
     keeps the finished runs, says how to continue; --resume then gives the rows of a sweep
@@ -352,7 +399,8 @@ def test_plot_draws_a_metric_against_a_parameter_and_against_time(
         capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "3 line(s)" in done.stderr
+    assert "3 lines" in done.stderr
+    assert "each point pools the runs of every value of crisis_base_risk" in done.stderr
     assert (tmp_path / "t.png").stat().st_size > 10_000
 
 
@@ -382,6 +430,60 @@ def test_plot_names_a_missing_column_and_writes_nothing(swept: Path, tmp_path: P
         assert done.returncode == 2, done.stderr
         assert message in done.stderr
         assert not (tmp_path / "x.png").exists()
+
+
+def test_plot_refuses_what_it_cannot_draw_in_one_line(swept: Path, tmp_path: Path) -> None:
+    """Run ids, a parameter twice, a metric across, time from a final-only sweep and a file
+    without rows are each refused in words (exit 2 for a wrong option, 1 for the file)."""
+    pytest.importorskip("matplotlib")
+    grid = str(swept / "grid.csv")
+    final = cli("--vary", "us_cost_premium=0.3,0.4", "--turns", "2", "--final-only", "--out", "f.csv", cwd=tmp_path)  # fmt: skip
+    assert final.returncode == 0, final.stderr
+    (tmp_path / "empty.csv").write_text("a,b\n")
+    cases = [
+        ([grid, "--x", "us_cost_premium", "--y", "run"], 2, "--y run: not a number column"),
+        (
+            [grid, "--x", "us_cost_premium", "--y", "silicon_shield", "--by", "us_cost_premium"],
+            2,
+            "--by us_cost_premium: already across",
+        ),
+        (
+            [grid, "--x", "silicon_shield", "--y", "deterrence"],
+            2,
+            "--x silicon_shield: not a parameter the sweep varied; choose turn, year or us_cost_premium, crisis_base_risk",
+        ),
+        (
+            ["f.csv", "--x", "turn", "--y", "silicon_shield"],
+            2,
+            "--x turn: the results have turn 2 only (a --final-only sweep?)",
+        ),
+        (
+            ["empty.csv", "--x", "a", "--y", "b"],
+            1,
+            "cannot read 'empty.csv': it has no rows of a sweep",
+        ),
+    ]
+    for args, code, message in cases:
+        done = subprocess.run([sys.executable, "-m", "game", "plot", *args, "--out", "x.png"],
+                              capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+        assert done.returncode == code, (args, done.stderr)
+        assert message in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / "x.png").exists()
+
+
+def test_a_sample_refuses_values_and_sobol_wants_a_power_of_two(tmp_path: Path) -> None:
+    done = cli("--sample", "4", "--vary", "us_cost_premium=0.3,0.4", "--out", "s.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert "with --sample give names only" in done.stderr
+    pytest.importorskip("SALib")
+    done = cli("--sample", "10", "--method", "sobol", "--vary", "us_cost_premium", "--vary",
+               "crisis_base_risk", "--out", "s.csv", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert "--sample 10: a Sobol sample needs a power of two base points" in done.stderr
+    assert "try 8 or 16" in done.stderr
+    assert "Warning" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 # Sensitivity ------------------------------------------------------------------------
@@ -437,3 +539,20 @@ def test_analyze_refuses_a_grid_in_words(swept: Path) -> None:
     )
     assert done.returncode == 1
     assert "analyze needs a sweep made with --sample N --method sobol (or morris), not a grid" in done.stderr  # fmt: skip
+
+
+def test_a_dask_worker_plays_the_rules_it_is_sent_not_a_folder(tmp_path: Path) -> None:
+    """On a cluster the rules travel as the text of their files: a worker whose machine
+    lacks the sweep's rules folder plays the same rows as one reading the folder."""
+    from game.research._sweep import _play, _play_remote
+
+    folder = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, folder)
+    ruleset = load_ruleset(folder)
+    spec = SweepSpec(rules=str(folder), turns=3, vary=(("us_cost_premium", (0.35,)),), seeds=2)
+    runs = plan(spec, ruleset)
+    local = [_play(spec, run) for run in runs]
+    shutil.rmtree(folder)  # the worker's machine has no such folder
+    remote = _play_remote((spec, runs), dict(ruleset.sources))
+    assert [status for status, _ in remote] == ["ok", "ok"]
+    assert remote == local
