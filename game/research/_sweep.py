@@ -456,6 +456,20 @@ def _rerun_command(spec: SweepSpec) -> str:
     return " ".join(parts)
 
 
+def _rerun_example(spec: SweepSpec, run: SweepRun) -> dict[str, str]:
+    """The command that plays `run` alone: its last turn is the run's last row."""
+    import shlex
+
+    words = ["silicon-shield", "run", "--seed", str(run.seed)]
+    for option, value in (("--scenario", spec.scenario), ("--turns", spec.turns),
+                          ("--rules", spec.rules), ("--decisions", spec.decisions)):  # fmt: skip
+        if value is not None:
+            words += [option, str(value)]
+    for name, value in run.parameters.items():
+        words += ["--set", f"{name}={_format(float(value))}"]
+    return {"run": run.key, "command": shlex.join(words)}
+
+
 # The sweep -------------------------------------------------------------------------
 def sweep(
     spec: SweepSpec | None = None,
@@ -587,6 +601,7 @@ def _sweep_to_file(
         "seed_of_a_run": "blake2b of 'SWEEPSEED:KEY' (KEY as in column 'run', e.g. p3-r1), "
         "its first 8 bytes as a number, mod 2**31-1 (game.research.run_seed)",
         "rerun_one": _rerun_command(spec),
+        "rerun_example": _rerun_example(spec, runs[0]) if runs else None,
         "versions": _versions(),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "backend": f"dask ({scheduler})" if scheduler else f"processes ({workers})",

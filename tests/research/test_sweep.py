@@ -125,6 +125,24 @@ def test_the_manifest_says_how_to_reproduce_the_sweep(swept: Path) -> None:
     assert "silicon-shield run --seed SEED --turns 8" in manifest["rerun_one"]
 
 
+def test_the_manifest_gives_one_run_as_a_command_that_plays_it(swept: Path) -> None:
+    """`rerun_example` is a ready command: run as it stands, it ends on that run's last row."""
+    import shlex
+
+    example = json.loads((swept / "grid.manifest.json").read_text())["rerun_example"]
+    assert example["run"] == "p0-r0"
+    words = shlex.split(example["command"])
+    assert words[:2] == ["silicon-shield", "run"]
+    done = subprocess.run([sys.executable, "-m", "game", *words[1:], "--json"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    columns = header(swept / "grid.csv")
+    last = max((r for r in rows(swept / "grid.csv") if r[0] == "p0-r0"), key=lambda r: int(r[6]))
+    row = dict(zip(columns, last, strict=True))
+    final = json.loads(done.stdout)["final"]
+    assert float(row["silicon_shield"]) == pytest.approx(final["silicon_shield"], abs=1e-6)
+    assert float(row["tw_advanced_share"]) == pytest.approx(final["tw_advanced_share"], abs=1e-6)
+
+
 def test_one_worker_gives_the_same_rows_as_two(swept: Path, tmp_path: Path) -> None:
     done = cli(*GRID, "--seeds", "3", "--turns", "8", "--workers", "1", "--out", "one.csv",
                cwd=tmp_path)  # fmt: skip
