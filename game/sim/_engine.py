@@ -17,7 +17,9 @@ effects of one rule for one agent, run in the order the ruleset declares them.
 
 from __future__ import annotations
 
+import keyword
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,11 +27,16 @@ from game.ruleset import (
     MAX_EVENT_CHAIN,
     AddEffect,
     ChangeEffect,
+    ClampEffect,
     CompiledEffect,
     CompiledRule,
     FireEffect,
+    MultiplyEffect,
     NewsEffect,
+    SetEffect,
 )
+from game.ruleset._runtime import _FILENAME as EXPRESSION_FILE
+from game.ruleset._runtime import HELPERS
 
 if TYPE_CHECKING:
     from game.sim._model import GeoModel
@@ -72,24 +79,232 @@ def apply_effects(
     off (the rule that fired an event, "chance" or "injected"). News carries both.
     With a `batch` (a rule over agents), changes are noted there and events deferred.
     """
-    c = model.context
-    for effect in effects:
-        if effect.changes:  # the usual effect first: an attribute changes
-            _change(model, c, effect, cause, batch)  # type: ignore[arg-type]
-        elif isinstance(effect, NewsEffect):
-            text = effect.news(c)
-            model.post(text, *((cause, via) if via else (cause,)))
-        elif isinstance(effect, FireEffect):
-            if batch is not None:
-                batch.events.append((effect, cause))
-                continue
-            if depth >= MAX_EVENT_CHAIN:
-                model.fail(
-                    effect.where, f"events fire each other more than {MAX_EVENT_CHAIN} deep", cause
-                )
-            saved = (c.self, c.target)
-            model.fire(effect.event, cause, depth + 1)
-            c.self, c.target = saved
+    compiled_effects(effects)(model, model.context, cause, batch, depth, via)
+
+
+def _apply_one(
+    model: GeoModel,
+    c: Any,
+    effect: CompiledEffect,
+    cause: str,
+    batch: _Batch | None,
+    depth: int,
+    via: str,
+) -> None:
+    """Apply one effect, whatever its kind (the compiled effects call this for news and
+    events, and for any change they do not inline)."""
+    if effect.changes:
+        _change(model, c, effect, cause, batch)  # type: ignore[arg-type]
+    elif isinstance(effect, NewsEffect):
+        text = effect.news(c)
+        model.post(text, *((cause, via) if via else (cause,)))
+    elif isinstance(effect, FireEffect):
+        if batch is not None:
+            batch.events.append((effect, cause))
+            return
+        if depth >= MAX_EVENT_CHAIN:
+            model.fail(
+                effect.where, f"events fire each other more than {MAX_EVENT_CHAIN} deep", cause
+            )
+        saved = (c.self, c.target)
+        model.fire(effect.event, cause, depth + 1)
+        c.self, c.target = saved
+
+
+# Compiling effects into one function ----------------------------------------------
+# A list of effects becomes one Python function, its expressions inlined and each
+# change's bookkeeping (finite check, bounds, batch, trace) written out, so a change
+# costs no calls beyond its expressions' own. The function does exactly what applying
+# the effects one by one with `_apply_one` does, in the same order, with the same
+# floating-point operations: `.ci/engine_fingerprint.py` checks that games are unchanged.
+# It is compiled under the expressions' file name, so an arithmetic error in it is a
+# rule's error (`raised_in_rule`), and with the expressions' helpers and no builtins.
+
+EffectsFn = Callable[[Any, Any, str, "_Batch | None", int, str], None]
+_COMPILED: dict[int, tuple[tuple[CompiledEffect, ...], EffectsFn]] = {}
+_COMPILED_MAX = 20_000
+
+
+def compiled_effects(effects: tuple[CompiledEffect, ...]) -> EffectsFn:
+    """The function that applies `effects`: `fn(model, c, cause, batch, depth, via)`.
+
+    Built on first use and kept per effects tuple (rulesets are immutable and cached)."""
+    entry = _COMPILED.get(id(effects))
+    if entry is not None and entry[0] is effects:
+        return entry[1]
+    fn = _compile(effects)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.clear()
+    _COMPILED[id(effects)] = (effects, fn)
+    return fn
+
+
+def _attr(obj: str, attr: str) -> str:
+    if attr.isidentifier() and not keyword.iskeyword(attr):
+        return f"{obj}.{attr}"
+    return f"_getattr({obj}, {attr!r})"
+
+
+def _effect_lines(effects: tuple[CompiledEffect, ...], batch: bool | None) -> list[str]:
+    """Python lines (unindented) applying `effects` in order, in a function with `model`,
+    `c`, `cause`, `batch`, `depth`, `via` and `bounds` (= model.bounds) in scope and the
+    effects as `E`. `batch` says whether a batch is there: True in a rule over agents,
+    False in world scope, None when only known as the function runs."""
+    lines = []
+    for i, effect in enumerate(effects):
+        kind = type(effect)
+        if kind not in (SetEffect, AddEffect, MultiplyEffect, ClampEffect):
+            lines.append(f"_apply_one(model, c, E[{i}], cause, batch, depth, via)")
+            continue
+        change: Any = effect
+        attr = change.attr
+        lines.append(f"o = ({change.obj.code})")
+        indent = ""
+        if kind is AddEffect and batch is not False:  # an addition to another agent waits
+            test = "o is not c.self" if batch else "batch is not None and o is not c.self"
+            lines += [
+                f"if {test}:",
+                f"    batch.adds.append((o, {attr!r}, _float({change.value.code}), E[{i}], cause))",
+                "else:",
+            ]
+            indent = "    "
+        body = [f"b = {_attr('o', attr)}"]
+        if kind is SetEffect:
+            body.append(f"a = _float({change.value.code})")
+        elif kind is AddEffect:
+            body.append(f"a = _float(b + ({change.value.code}))")
+        elif kind is MultiplyEffect:
+            body.append(f"a = _float(b * ({change.value.code}))")
+        else:
+            body.append("a = b")
+            if change.low is not None:
+                body.append(f"a = _max(a, ({change.low.code}))")
+            if change.high is not None:
+                body.append(f"a = _min(a, ({change.high.code}))")
+            body.append("a = _float(a)")
+        body += [
+            "if not _isfinite(a):",
+            f"    _not_finite(model, o, {attr!r}, a, E[{i}], cause)",
+            f"bd = bounds.get((o.kind, {attr!r}))",
+            "if bd is not None:",
+            "    lo, hi = bd",
+            "    a = lo if a < lo else hi if a > hi else a",
+        ]
+        noted = [f"batch.changes.append((o, {attr!r}, b))", "c.agg.dirty += 1"]
+        if batch is None:
+            body += ["if batch is not None:", *("    " + line for line in noted)]
+        elif batch:
+            body += noted
+        body += [
+            f"{_attr('o', attr)} = a",
+            "if model.tracing:",
+            f"    model.traces.append(_Trace(model.turn, cause, o.id, {attr!r}, b, a))",
+        ]
+        lines += [indent + line for line in body]
+    return lines
+
+
+def _build(name: str, lines: list[str], effects: tuple[CompiledEffect, ...]) -> Any:
+    namespace = dict(HELPERS)
+    namespace.update(
+        E=effects, _apply_one=_apply_one, _getattr=getattr, _setattr=setattr, _id=id,
+        _reversed=reversed, _len=len, _isfinite=math.isfinite, _not_finite=_not_finite,
+        _Trace=TraceEntry, _Batch=_Batch, _finish=_finish,
+    )  # fmt: skip
+    exec(compile("\n".join(lines) + "\n", EXPRESSION_FILE, "exec"), namespace)
+    return namespace[name]
+
+
+def _indented(lines: list[str], levels: int) -> list[str]:
+    return ["    " * levels + line for line in lines]
+
+
+def _compile(effects: tuple[CompiledEffect, ...]) -> EffectsFn:
+    lines = ["def _effects(model, c, cause, batch, depth, via):", "    bounds = model.bounds"]
+    lines += _indented(_effect_lines(effects, None), 1)
+    fn: EffectsFn = _build("_effects", lines, effects)
+    return fn
+
+
+RuleFn = Callable[[Any, Any], None]
+_RULES: dict[int, tuple[CompiledRule, RuleFn]] = {}
+
+
+def compiled_rule(rule: CompiledRule) -> RuleFn:
+    """The function that runs `rule` once, as `run_rule` describes: `fn(model, c)`."""
+    entry = _RULES.get(id(rule))
+    if entry is not None and entry[0] is rule:
+        return entry[1]
+    fn = _compile_rule(rule)
+    if len(_RULES) >= _COMPILED_MAX:
+        _RULES.clear()
+    _RULES[id(rule)] = (rule, fn)
+    return fn
+
+
+def _compile_rule(rule: CompiledRule) -> RuleFn:
+    head = [
+        "def _rule(model, c):",
+        "    c.target = None",
+        f"    cause = {rule.id!r}",
+        "    depth = 0",
+        "    via = ''",
+        "    bounds = model.bounds",
+    ]
+    if rule.agents is None:
+        lines = [*head, "    c.self = None", "    batch = None"]
+        if rule.when is not None:
+            lines += [f"    if not ({rule.when.code}):", "        return"]
+        if rule.chance is not None:
+            roll = f"rule:{rule.id}:world"
+            lines += [f"    if not model.roll({roll!r}) < ({rule.chance.code}):", "        return"]
+        lines += _indented(_effect_lines(rule.effects, False), 1)
+        fn: RuleFn = _build("_rule", lines, rule.effects)
+        return fn
+    loop = []
+    if rule.when is not None:
+        loop += [f"if not ({rule.when.code}):", "    continue"]
+    if rule.chance is not None:
+        prefix = f"rule:{rule.id}:"
+        loop += [f"if not model.roll({prefix!r} + agent.id) < ({rule.chance.code}):", "    continue"]  # fmt: skip
+    loop += _effect_lines(rule.effects, True)
+    loop += [
+        "if _len(changes) == 1:  # the usual case: one change to undo",
+        "    x, y, before = changes[0]",
+        "    results.append((x, y, _getattr(x, y)))",
+        "    _setattr(x, y, before)",
+        "elif changes:",
+        "    final = {(_id(x), y): (x, y, _getattr(x, y)) for x, y, _ in changes}",
+        "    results.extend(final.values())",
+        "    for x, y, before in _reversed(changes):",
+        "        _setattr(x, y, before)",
+        "changes.clear()",
+        "agg.dirty = 0",
+    ]
+    lines = [
+        *head,
+        "    agg = c.agg",
+        "    results = []",
+        "    batch = _Batch()",
+        "    changes = batch.changes",
+        "    agg.start_caching()",
+        "    try:",
+        f"        for agent in c.sets[{rule.agents}]:",
+        "            c.self = agent",
+        *_indented(loop, 3),
+        "    finally:",
+        "        agg.stop_caching()",
+        "        agg.dirty = 0",
+        "    _finish(model, c, results, batch)",
+    ]
+    agents_fn: RuleFn = _build("_rule", lines, rule.effects)
+    return agents_fn
+
+
+def _not_finite(
+    model: GeoModel, obj: Any, attr: str, after: float, effect: Any, cause: str
+) -> None:
+    model.fail(effect.where, f"{obj.id}.{attr} would become {after} (not a finite number)", cause)
 
 
 class _Batch:
@@ -128,9 +343,7 @@ def _write(
     batch: _Batch | None = None,
 ) -> None:
     if not math.isfinite(after):
-        model.fail(
-            effect.where, f"{obj.id}.{attr} would become {after} (not a finite number)", cause
-        )
+        _not_finite(model, obj, attr, after, effect, cause)
     bounds = model.bounds.get((obj.kind, attr))
     if bounds is not None:
         low, high = bounds
@@ -149,46 +362,14 @@ def run_rule(model: GeoModel, rule: CompiledRule) -> None:
     For a rule over agents, each agent's effects are applied, noted and undone before
     the next agent is visited, so every agent sees the state from before the rule; the
     noted results are then written together, additions to others summed, and the events
-    the rule fired follow.
+    the rule fired follow. The rule runs as one compiled function (`compiled_rule`).
     """
-    c = model.context
-    c.target = None
-    when = rule.when.fn if rule.when is not None else None
-    chance = rule.chance.fn if rule.chance is not None else None
-    if rule.agents is None:
-        c.self = None
-        if (when is None or when(c)) and (
-            chance is None or model.roll(f"rule:{rule.id}:world") < chance(c)
-        ):
-            apply_effects(model, rule.effects, rule.id)
-        return
-    agg = c.agg
-    results: list[tuple[Any, str, float]] = []
-    batch = _Batch()
-    agg.start_caching()
-    try:
-        for agent in c.sets[rule.agents]:
-            c.self = agent
-            if when is not None and not when(c):
-                continue
-            if chance is not None and not model.roll(f"rule:{rule.id}:{agent.id}") < chance(c):
-                continue
-            apply_effects(model, rule.effects, rule.id, batch=batch)
-            changes = batch.changes
-            if len(changes) == 1:  # the usual case: one change to undo
-                obj, attr, before = changes[0]
-                results.append((obj, attr, getattr(obj, attr)))
-                setattr(obj, attr, before)
-            elif changes:
-                final = {(id(o), a): (o, a, getattr(o, a)) for o, a, _ in changes}
-                results.extend(final.values())
-                for obj, attr, before in reversed(changes):
-                    setattr(obj, attr, before)
-            changes.clear()
-            agg.dirty = 0
-    finally:
-        agg.stop_caching()
-        agg.dirty = 0
+    compiled_rule(rule)(model, model.context)
+
+
+def _finish(model: GeoModel, c: Any, results: list[tuple[Any, str, float]], batch: _Batch) -> None:
+    """The end of a rule over agents: write every agent's results, then the additions to
+    others, summed, then fire the events the rule fired."""
     for obj, attr, after in results:
         setattr(obj, attr, after)
     c.self = None
@@ -197,4 +378,4 @@ def run_rule(model: GeoModel, rule: CompiledRule) -> None:
         _write(model, obj, attr, before, before + value, effect, cause)
     for fire, cause in batch.events:
         c.self = c.target = None
-        apply_effects(model, (fire,), cause)
+        _apply_one(model, c, fire, cause, None, 0, "")

@@ -547,12 +547,16 @@ class GeoModel(mesa.Model):
         c = self.context
         c.self = c.target = None
         values = {}
-        for ident, metric in self.ruleset.metrics.items():
-            self.where, self.cause = metric.where, ident
-            value = float(metric.expr.fn(c))
-            if not math.isfinite(value):
-                self.fail(metric.where, f"metric {ident!r} is {value} (not a finite number)", ident)
-            values[ident] = value
+        c.agg.start_caching()  # nothing changes while metrics are read: each total once
+        try:
+            for ident, metric in self.ruleset.metrics.items():
+                self.where, self.cause = metric.where, ident
+                value = float(metric.expr.fn(c))
+                if not math.isfinite(value):
+                    self.fail(metric.where, f"metric {ident!r} is {value} (not a finite number)", ident)  # fmt: skip
+                values[ident] = value
+        finally:
+            c.agg.stop_caching()
         self.metric_values = values
         if self.turn > 0:
             for ident, value in values.items():
@@ -571,14 +575,29 @@ class GeoModel(mesa.Model):
         return score_terms(self, nation, turn)
 
     def score_history(self) -> dict[str, list[float]]:
-        """Each nation's score at the end of every turn played (the last is `scores()`)."""
-        return {
-            nation: [
-                round(sum(t.points for t in score_terms(self, nation, turn)), 6)
-                for turn in range(1, self.turn + 1)
-            ]
-            for nation in self.ruleset.objectives
-        }
+        """Each nation's score at the end of every turn played (the last is `scores()`).
+
+        The same sums as `score_terms` at each turn, in the same order, in one pass: a
+        term on the "mean" keeps a running total instead of summing its history afresh.
+        """
+        out = {}
+        for nation, objective in self.ruleset.objectives.items():
+            columns = []
+            for term in objective.terms:
+                history = self.history[term.metric][: self.turn]
+                if term.over == "final":
+                    values = history
+                else:
+                    values, total = [], 0.0
+                    for n, x in enumerate(history, start=1):
+                        total += x
+                        values.append(total / n)
+                columns.append([term.weight * v for v in values])
+            if columns:
+                out[nation] = [round(sum(points), 6) for points in zip(*columns, strict=True)]
+            else:
+                out[nation] = [round(sum(()), 6)] * self.turn
+        return out
 
     def explain(self, item: NewsItem) -> Explanation:
         """Why a news item happened: the rules, actions or events behind it, with their
