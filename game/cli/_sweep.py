@@ -72,6 +72,8 @@ def add_parser(sub: Any) -> None:
     sweep.add_argument("--scheduler", metavar="local|tcp://HOST:PORT",
                        help="play on Dask (research extra): 'local' starts a LocalCluster of "
                        "--workers processes; tcp://HOST:PORT uses a running cluster")  # fmt: skip
+    sweep.add_argument("--dry-run", action="store_true",
+                       help="say how many runs and rows the sweep would play, and stop")  # fmt: skip
     sweep.add_argument("--resume", action="store_true",
                        help="complete an interrupted sweep into the same FILE")  # fmt: skip
 
@@ -105,6 +107,8 @@ def _sweep(args: argparse.Namespace) -> int:
         final_only=args.final_only,
         method=args.method,
     )
+    if args.dry_run:
+        return _dry_run(spec, args, name)
     workers = args.workers or os.cpu_count() or 1
     bar, close = _progress("run", "sweep")
     command = ["silicon-shield", *sys.argv[1:]]
@@ -131,6 +135,26 @@ def _sweep(args: argparse.Namespace) -> int:
         for error in summary.errors[:3]:
             print(f"  failed: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _dry_run(spec: Any, args: argparse.Namespace, rules: str) -> int:
+    from game.research._sweep import describe
+
+    try:
+        d = describe(spec)
+    except ParameterError as exc:
+        option = _OPTIONS.get(exc.name)
+        if option is None:
+            raise
+        raise ParameterError(option, f"{option}: {exc}") from None
+    names = ", ".join(d["parameters"]) or "no parameter"
+    print(
+        f"sweep: would play {d['runs']:,} runs ({d['points']:,} points of {names} x "
+        f"{d['seeds']} seeds) of {d['turns']} turns ({d['scenario']}), {d['rows']:,} rows to "
+        f"{args.out}; nothing played (--dry-run)"
+    )
+    print(f"rules: {rules}", file=sys.stderr)
     return 0
 
 

@@ -107,7 +107,7 @@ def table(report: dict[str, Any], rows: int | None = None) -> str:
     """The ranked parameters as a text table."""
     lines = [
         f"Sensitivity of {report['metric']} at turn {report['turn']} ({report['method']}, "
-        f"{report['points']} points, {report['runs']} runs; spread of the point means "
+        f"{report['points']} points, {report['runs']} runs; standard deviation of the point means "
         f"{report['metric_spread']:.4g})",
     ]
     shown = report["parameters"][:rows] if rows else report["parameters"]

@@ -37,7 +37,16 @@ from game.errors import GameError, ParameterError
 from game.research._run import RunSpec, build_model, worker_pool
 from game.ruleset import Ruleset, did_you_mean, load_ruleset_sources
 
-__all__ = ["SweepRun", "SweepSpec", "SweepSummary", "grid_values", "plan", "run_seed", "sweep"]
+__all__ = [
+    "SweepRun",
+    "SweepSpec",
+    "SweepSummary",
+    "describe",
+    "grid_values",
+    "plan",
+    "run_seed",
+    "sweep",
+]
 
 BATCH = 4  # runs per task shipped to a worker: small enough to keep both cores busy
 
@@ -471,6 +480,26 @@ def _rerun_example(spec: SweepSpec, run: SweepRun) -> dict[str, str]:
 
 
 # The sweep -------------------------------------------------------------------------
+def describe(spec: SweepSpec) -> dict[str, Any]:
+    """What `spec` would play, without playing it: runs, points, seeds, turns, rows.
+
+    Raises:
+        ParameterError, GameError: as `sweep` would, for a bad design or bad rules.
+    """
+    probe = build_model(RunSpec(spec.rules, spec.scenario, spec.turns, {}, spec.decisions), 1)
+    runs = plan(spec, probe.ruleset)
+    rows_per_run = 1 if spec.final_only else probe.turns + 1
+    return {
+        "runs": len(runs),
+        "points": len(runs) // spec.seeds,
+        "seeds": spec.seeds,
+        "turns": probe.turns,
+        "rows": len(runs) * rows_per_run,
+        "parameters": list(runs[0].parameters) if runs else [],
+        "scenario": probe.scenario_id,
+    }
+
+
 def sweep(
     spec: SweepSpec | None = None,
     out: str | Path | None = None,

@@ -574,3 +574,15 @@ def test_a_dask_worker_plays_the_rules_it_is_sent_not_a_folder(tmp_path: Path) -
     remote = _play_remote((spec, runs), dict(ruleset.sources))
     assert [status for status, _ in remote] == ["ok", "ok"]
     assert remote == local
+
+
+def test_a_dry_run_counts_the_runs_and_writes_nothing(tmp_path: Path) -> None:
+    """`--dry-run` says how many runs a Morris sample makes (N x (D + 1)) before any is played."""
+    pytest.importorskip("SALib")
+    done = cli("--sample", "4", "--method", "morris", "--vary", "us_cost_premium", "--vary",
+               "crisis_base_risk", "--seeds", "3", "--turns", "8", "--final-only", "--out",
+               "m.csv", "--dry-run", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("sweep: would play 36 runs (12 points of us_cost_premium, crisis_base_risk x 3 seeds) of 8 turns")  # fmt: skip
+    assert "36 rows to m.csv; nothing played (--dry-run)" in done.stdout
+    assert list(tmp_path.iterdir()) == []
