@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,18 @@ def add_parser(sub: Any) -> None:
                        help="complete an interrupted sweep into the same FILE")  # fmt: skip
 
 
+@contextlib.contextmanager
+def _named_by_option() -> Iterator[None]:
+    """Name a design's error by the option that gave it (`--vary`, `--seeds`, …)."""
+    try:
+        yield
+    except ParameterError as exc:
+        option = _OPTIONS.get(exc.name)
+        if option is None:
+            raise
+        raise ParameterError(option, f"{option}: {exc}") from None
+
+
 def _sweep(args: argparse.Namespace) -> int:
     from game.cli._rules import _rules_folder
     from game.research._sweep import SweepSpec, sweep
@@ -113,13 +127,9 @@ def _sweep(args: argparse.Namespace) -> int:
     bar, close = _progress("run", "sweep")
     command = ["silicon-shield", *sys.argv[1:]]
     try:
-        summary = sweep(spec, args.out, workers=workers, resume=args.resume, progress=bar,
-                        command=command, scheduler=args.scheduler)  # fmt: skip
-    except ParameterError as exc:
-        option = _OPTIONS.get(exc.name)
-        if option is None:
-            raise
-        raise ParameterError(option, f"{option}: {exc}") from None
+        with _named_by_option():
+            summary = sweep(spec, args.out, workers=workers, resume=args.resume, progress=bar,
+                            command=command, scheduler=args.scheduler)  # fmt: skip
     except KeyboardInterrupt as exc:
         close()
         done = getattr(exc, "summary", None)
@@ -141,13 +151,8 @@ def _sweep(args: argparse.Namespace) -> int:
 def _dry_run(spec: Any, args: argparse.Namespace, rules: str) -> int:
     from game.research._sweep import describe
 
-    try:
+    with _named_by_option():
         d = describe(spec)
-    except ParameterError as exc:
-        option = _OPTIONS.get(exc.name)
-        if option is None:
-            raise
-        raise ParameterError(option, f"{option}: {exc}") from None
     names = ", ".join(d["parameters"]) or "no parameter"
     print(
         f"sweep: would play {d['runs']:,} runs ({d['points']:,} points of {names} x "

@@ -183,9 +183,10 @@ def _grid(ruleset: Any, points: int) -> tuple[str, tuple[float, ...]]:
     else its first parameter with a range) and `points` values across its range."""
     ranged = [n for n, p in ruleset.parameters.items() if p.min < p.max]
     name = "us_cost_premium" if "us_cost_premium" in ranged else ranged[0]
+    from game.research._sweep import grid_values
+
     p = ruleset.parameters[name]
-    step = (p.max - p.min) / max(1, points - 1)
-    return name, tuple(round(p.min + step * i, 12) for i in range(points))
+    return name, grid_values(f"{float(p.min)!r}:{float(p.max)!r}:{points}")
 
 
 def _sweep_speed(rules: Path, ruleset: Any, bench: SweepBench) -> dict[str, Any]:
@@ -255,10 +256,7 @@ def _own_peak_bytes() -> int:
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
-    import resource  # not on Windows; macOS gives bytes, Linux kilobytes
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    return _max_rss_bytes()
 
 
 def _sweep_memory(rules: Path, ruleset: Any, bench: SweepBench) -> dict[str, Any]:
@@ -550,10 +548,15 @@ def _resident_bytes() -> int:
         with open("/proc/self/statm", encoding="ascii") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
-        import resource  # not on Windows; macOS gives bytes, Linux kilobytes
+        return _max_rss_bytes()
 
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak if os.uname().sysname == "Darwin" else peak * 1024
+
+def _max_rss_bytes() -> int:
+    """The process's peak resident memory as the OS counts it (ru_maxrss)."""
+    import resource  # not on Windows; macOS gives bytes, Linux kilobytes
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def _one_line(exc: BaseException) -> str:

@@ -450,17 +450,19 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+def _run_options(spec: SweepSpec) -> list[str]:
+    """The `run` options every run of the sweep shares: scenario, turns, rules, decisions."""
+    words = []
+    for option, value in (("--scenario", spec.scenario), ("--turns", spec.turns),
+                          ("--rules", spec.rules), ("--decisions", spec.decisions)):  # fmt: skip
+        if value is not None:
+            words += [option, str(value)]
+    return words
+
+
 def _rerun_command(spec: SweepSpec) -> str:
     """How to play one run of the sweep alone with `run` (SEED and the values filled in)."""
-    parts = ["silicon-shield run --seed SEED"]
-    for option, value in (
-        ("--scenario", spec.scenario),
-        ("--turns", spec.turns),
-        ("--rules", spec.rules),
-        ("--decisions", spec.decisions),
-    ):
-        if value is not None:
-            parts.append(f"{option} {value}")
+    parts = ["silicon-shield run --seed SEED", *_run_options(spec)]
     parts.append("--set NAME=VALUE (one per varied parameter)")
     return " ".join(parts)
 
@@ -469,26 +471,28 @@ def _rerun_example(spec: SweepSpec, run: SweepRun) -> dict[str, str]:
     """The command that plays `run` alone: its last turn is the run's last row."""
     import shlex
 
-    words = ["silicon-shield", "run", "--seed", str(run.seed)]
-    for option, value in (("--scenario", spec.scenario), ("--turns", spec.turns),
-                          ("--rules", spec.rules), ("--decisions", spec.decisions)):  # fmt: skip
-        if value is not None:
-            words += [option, str(value)]
+    words = ["silicon-shield", "run", "--seed", str(run.seed), *_run_options(spec)]
     for name, value in run.parameters.items():
         words += ["--set", f"{name}={_format(float(value))}"]
     return {"run": run.key, "command": shlex.join(words)}
 
 
 # The sweep -------------------------------------------------------------------------
+def _design(spec: SweepSpec) -> tuple[Any, list[SweepRun], int]:
+    """A game of `spec` at turn 0 (its rules, scenario and turns), the runs of the
+    design, and the rows each run writes."""
+    probe = build_model(RunSpec(spec.rules, spec.scenario, spec.turns, {}, spec.decisions), 1)
+    runs = plan(spec, probe.ruleset)
+    return probe, runs, 1 if spec.final_only else probe.turns + 1
+
+
 def describe(spec: SweepSpec) -> dict[str, Any]:
     """What `spec` would play, without playing it: runs, points, seeds, turns, rows.
 
     Raises:
         ParameterError, GameError: as `sweep` would, for a bad design or bad rules.
     """
-    probe = build_model(RunSpec(spec.rules, spec.scenario, spec.turns, {}, spec.decisions), 1)
-    runs = plan(spec, probe.ruleset)
-    rows_per_run = 1 if spec.final_only else probe.turns + 1
+    probe, runs, rows_per_run = _design(spec)
     return {
         "runs": len(runs),
         "points": len(runs) // spec.seeds,
@@ -580,46 +584,26 @@ def _sweep_to_file(
         raise GameError(f"cannot write {str(out)!r}: output must end in .csv or .parquet")
     if not out.parent.is_dir():
         raise GameError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
-    probe = build_model(RunSpec(spec.rules, spec.scenario, spec.turns, {}, spec.decisions), 1)
+    probe, runs, rows_per_run = _design(spec)
     ruleset = probe.ruleset
-    runs = plan(spec, ruleset)
     names = list(runs[0].parameters) if runs else []
     columns = columns_of(spec, ruleset, names)
-    rows_per_run = 1 if spec.final_only else probe.turns + 1
     journal = _journal(out)
     failures = _sidecar(out, "failures.csv")
     manifest = _sidecar(out, "manifest.json")
     summary = SweepSummary(len(runs), out=out, failures=failures, manifest=manifest)
-    design = {
-        "vary": {k: list(v) for k, v in spec.vary} if spec.sample is None else None,
-        "sample": spec.sample,
-        "sampled": names if spec.sample is not None else None,
-        "method": spec.method if spec.sample is not None else "grid",
-        "problem": problem_of(names, ruleset) if spec.sample is not None else None,
-        "seeds": spec.seeds,
-        "seed": spec.seed,
-        "final_only": spec.final_only,
-    }
-    done: set[str] = set()
-    if resume and manifest.exists():
-        _check_same_sweep(out, manifest, design, probe.scenario_id, probe.turns, ruleset.hash, spec.decisions)  # fmt: skip
-    if resume:
-        if out.suffix.lower() == ".parquet" and out.exists() and not journal.exists():
-            done = {r.key for r in runs}  # converted: the sweep had finished
-        elif journal.exists():
-            done = _done_runs(journal, columns, rows_per_run)
-    elif journal.exists() or (out.exists() and out != journal):
-        raise GameError(
-            f"{str(out)!r} exists; add --resume to complete that sweep, or remove it to start again"
-        )
-    if resume and failures.exists():
-        failures.unlink()  # the failed runs are played again
-    todo = [r for r in runs if r.key not in done]
-    summary.resumed = len(runs) - len(todo)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
     record = {
         "command": command or sys.argv,
-        "design": design,
+        "design": {
+            "vary": {k: list(v) for k, v in spec.vary} if spec.sample is None else None,
+            "sample": spec.sample,
+            "sampled": names if spec.sample is not None else None,
+            "method": spec.method if spec.sample is not None else "grid",
+            "problem": problem_of(names, ruleset) if spec.sample is not None else None,
+            "seeds": spec.seeds,
+            "seed": spec.seed,
+            "final_only": spec.final_only,
+        },
         "scenario": probe.scenario_id,
         "turns": probe.turns,
         "rules": spec.rules or "bundled",
@@ -634,9 +618,25 @@ def _sweep_to_file(
         "versions": _versions(),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "backend": f"dask ({scheduler})" if scheduler else f"processes ({workers})",
-        "started": started,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "status": "running",
     }
+    done: set[str] = set()
+    if resume and manifest.exists():
+        _check_same_sweep(out, manifest, record)
+    if resume:
+        if out.suffix.lower() == ".parquet" and out.exists() and not journal.exists():
+            done = {r.key for r in runs}  # converted: the sweep had finished
+        elif journal.exists():
+            done = _done_runs(journal, columns, rows_per_run)
+    elif journal.exists() or (out.exists() and out != journal):
+        raise GameError(
+            f"{str(out)!r} exists; add --resume to complete that sweep, or remove it to start again"
+        )
+    if resume and failures.exists():
+        failures.unlink()  # the failed runs are played again
+    todo = [r for r in runs if r.key not in done]
+    summary.resumed = len(runs) - len(todo)
     client, cluster = _dask(workers, scheduler) if scheduler and todo else (None, None)
     write_atomic(manifest, json.dumps(record, indent=2).encode())
     clock = time.perf_counter()
@@ -693,17 +693,10 @@ _SAME = (  # (where in the manifest, the option a user changes)
 )  # fmt: skip
 
 
-def _check_same_sweep(
-    out: Path,
-    manifest: Path,
-    design: dict[str, Any],
-    scenario: str,
-    turns: int,
-    ruleset_hash: str,
-    decisions: str | None,
-) -> None:
-    """Refuse to resume `out` with a sweep other than the one its manifest records: the
-    finished rows would be kept under the wrong design, or thrown away.
+def _check_same_sweep(out: Path, manifest: Path, record: dict[str, Any]) -> None:
+    """Refuse to resume `out` with a sweep other than the one its manifest records (this
+    sweep's would be `record`): the finished rows would be kept under the wrong design,
+    or thrown away.
 
     Raises:
         GameError: naming each option that differs, then and now.
@@ -712,8 +705,7 @@ def _check_same_sweep(
         old = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise GameError(f"cannot resume {str(out)!r}: its manifest {str(manifest)!r} is unreadable ({exc})") from None  # fmt: skip
-    now = {"design": json.loads(json.dumps(design)), "scenario": scenario, "turns": turns,
-           "decisions": decisions, "ruleset_hash": ruleset_hash}  # fmt: skip
+    now = json.loads(json.dumps(record))  # tuples as lists, as the manifest holds them
     differ = []
     for path, label in _SAME:
         then, current = old, now

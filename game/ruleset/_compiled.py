@@ -50,8 +50,6 @@ class _Effect:
     text: str
 
     verb: ClassVar[str] = ""
-    changes: ClassVar[bool] = False  # changes an attribute (a ChangeEffect)
-    adds: ClassVar[bool] = False  # adds to an attribute (an AddEffect)
 
 
 @dataclass(frozen=True)
@@ -60,8 +58,6 @@ class ChangeEffect(_Effect):
 
     obj: Expression
     attr: str
-
-    changes: ClassVar[bool] = True
 
     def new_value(self, before: float, c: Any) -> float:
         """The attribute's value after the effect, given its value `before`."""
@@ -86,7 +82,6 @@ class AddEffect(ChangeEffect):
     """`add: obj.attr`, `value` to it."""
 
     verb: ClassVar[str] = "add"
-    adds: ClassVar[bool] = True
 
     value: Expression
 

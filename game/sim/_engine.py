@@ -21,7 +21,7 @@ import keyword
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from game.ruleset import (
     MAX_EVENT_CHAIN,
@@ -91,11 +91,8 @@ def _apply_one(
     depth: int,
     via: str,
 ) -> None:
-    """Apply one effect, whatever its kind (the compiled effects call this for news and
-    events, and for any change they do not inline)."""
-    if effect.changes:
-        _change(model, c, effect, cause, batch)  # type: ignore[arg-type]
-    elif isinstance(effect, NewsEffect):
+    """Apply a news or fire effect (the compiled effects inline every change)."""
+    if isinstance(effect, NewsEffect):
         text = effect.news(c)
         model.post(text, *((cause, via) if via else (cause,)))
     elif isinstance(effect, FireEffect):
@@ -114,9 +111,10 @@ def _apply_one(
 # Compiling effects into one function ----------------------------------------------
 # A list of effects becomes one Python function, its expressions inlined and each
 # change's bookkeeping (finite check, bounds, batch, trace) written out, so a change
-# costs no calls beyond its expressions' own. The function does exactly what applying
-# the effects one by one with `_apply_one` does, in the same order, with the same
-# floating-point operations: `.ci/engine_fingerprint.py` checks that games are unchanged.
+# costs no calls beyond its expressions' own. A change's lines do what `_write` does (it
+# still writes the additions a rule over agents sums at its end), in the same order, with
+# the same floating-point operations: `.ci/engine_fingerprint.py` checks that games are
+# unchanged.
 # It is compiled under the expressions' file name, so an arithmetic error in it is a
 # rule's error (`raised_in_rule`), and with the expressions' helpers and no builtins.
 
@@ -126,17 +124,22 @@ _COMPILED_MAX = 20_000
 
 
 def compiled_effects(effects: tuple[CompiledEffect, ...]) -> EffectsFn:
-    """The function that applies `effects`: `fn(model, c, cause, batch, depth, via)`.
-
-    Built on first use and kept per effects tuple (rulesets are immutable and cached)."""
-    entry = _COMPILED.get(id(effects))
-    if entry is not None and entry[0] is effects:
-        return entry[1]
-    fn = _compile(effects)
-    if len(_COMPILED) >= _COMPILED_MAX:
-        _COMPILED.clear()
-    _COMPILED[id(effects)] = (effects, fn)
+    """The function that applies `effects`: `fn(model, c, cause, batch, depth, via)`."""
+    fn: EffectsFn = _memo(_COMPILED, effects, _compile)
     return fn
+
+
+def _memo(cache: dict[int, tuple[Any, Any]], thing: Any, build: Callable[[Any], Any]) -> Any:
+    """`build(thing)`, built on first use and kept per object (rulesets are immutable and
+    cached); the entry holds `thing`, so its id cannot be reused while it is kept."""
+    entry = cache.get(id(thing))
+    if entry is not None and entry[0] is thing:
+        return entry[1]
+    built = build(thing)
+    if len(cache) >= _COMPILED_MAX:
+        cache.clear()
+    cache[id(thing)] = (thing, built)
+    return built
 
 
 def _attr(obj: str, attr: str) -> str:
@@ -153,7 +156,7 @@ def _effect_lines(effects: tuple[CompiledEffect, ...], batch: bool | None) -> li
     lines = []
     for i, effect in enumerate(effects):
         kind = type(effect)
-        if kind not in (SetEffect, AddEffect, MultiplyEffect, ClampEffect):
+        if kind in (NewsEffect, FireEffect):
             lines.append(f"_apply_one(model, c, E[{i}], cause, batch, depth, via)")
             continue
         change: Any = effect
@@ -175,13 +178,15 @@ def _effect_lines(effects: tuple[CompiledEffect, ...], batch: bool | None) -> li
             body.append(f"a = _float(b + ({change.value.code}))")
         elif kind is MultiplyEffect:
             body.append(f"a = _float(b * ({change.value.code}))")
-        else:
+        elif kind is ClampEffect:
             body.append("a = b")
             if change.low is not None:
                 body.append(f"a = _max(a, ({change.low.code}))")
             if change.high is not None:
                 body.append(f"a = _min(a, ({change.high.code}))")
             body.append("a = _float(a)")
+        else:
+            raise TypeError(f"no code for an effect of type {kind.__name__}")
         body += [
             "if not _isfinite(a):",
             f"    _not_finite(model, o, {attr!r}, a, E[{i}], cause)",
@@ -232,13 +237,7 @@ _RULES: dict[int, tuple[CompiledRule, RuleFn]] = {}
 
 def compiled_rule(rule: CompiledRule) -> RuleFn:
     """The function that runs `rule` once, as `run_rule` describes: `fn(model, c)`."""
-    entry = _RULES.get(id(rule))
-    if entry is not None and entry[0] is rule:
-        return entry[1]
-    fn = _compile_rule(rule)
-    if len(_RULES) >= _COMPILED_MAX:
-        _RULES.clear()
-    _RULES[id(rule)] = (rule, fn)
+    fn: RuleFn = _memo(_RULES, rule, _compile_rule)
     return fn
 
 
@@ -317,19 +316,6 @@ class _Batch:
         self.changes: list[tuple[Any, str, float]] = []
         self.adds: list[tuple[Any, str, float, AddEffect, str]] = []
         self.events: list[tuple[FireEffect, str]] = []
-
-
-def _change(
-    model: GeoModel, c: Any, effect: ChangeEffect, cause: str, batch: _Batch | None
-) -> None:
-    obj: Any = effect.obj.fn(c)
-    attr = effect.attr
-    if batch is not None and effect.adds and obj is not c.self:
-        add = cast(AddEffect, effect)  # `adds` is True on AddEffect alone
-        batch.adds.append((obj, attr, float(add.value.fn(c)), add, cause))
-        return
-    before = getattr(obj, attr)
-    _write(model, obj, attr, before, effect.new_value(before, c), effect, cause, batch)
 
 
 def _write(

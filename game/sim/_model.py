@@ -596,7 +596,7 @@ class GeoModel(mesa.Model):
             if columns:
                 out[nation] = [round(sum(points), 6) for points in zip(*columns, strict=True)]
             else:
-                out[nation] = [round(sum(()), 6)] * self.turn
+                out[nation] = [0] * self.turn  # round(sum of no terms, 6), as score_terms
         return out
 
     def explain(self, item: NewsItem) -> Explanation:
