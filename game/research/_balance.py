@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.errors import GameError, ParameterError, SimulationError
-from game.research._run import RunSpec, build_model, worker_pool
+from game.research._run import RunSpec, build_model, worker_pool, worker_ruleset
 from game.ruleset import Ruleset, did_you_mean, never_allowed
 from game.sim import Decision, GeoModel
 
@@ -394,12 +394,15 @@ def _targets(ruleset: Ruleset, nation: str, action_id: str) -> list[str | None]:
 
 
 # Playing ---------------------------------------------------------------------------
-def _play(task: tuple[RunSpec, int, Strategy | None]) -> tuple[Any, ...]:
-    """One game: ("ok", scores of every nation, what the doctrine's game showed) or
-    ("error", message). Errors travel as text: a worker's exception may not unpickle."""
+def _play(
+    task: tuple[RunSpec, int, Strategy | None], ruleset: Ruleset | None = None
+) -> tuple[Any, ...]:
+    """One game, by `ruleset` (in a worker, the pool's): ("ok", scores of every nation,
+    what the doctrine's game showed) or ("error", message). Errors travel as text: a
+    worker's exception may not unpickle."""
     spec, seed, strategy = task
     try:
-        model = build_model(spec, seed)
+        model = build_model(spec, seed, ruleset or worker_ruleset())
         while not model.over:
             if strategy is not None:
                 decision = strategy.decision(model)
@@ -425,11 +428,13 @@ def _games(
     pool: Any,
     workers: int,
     done: Callable[[], None],
+    ruleset: Ruleset,
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """Play `tasks`, in the pool if there is one; yield (task index, outcome) as each ends."""
+    """Play `tasks`, in the pool if there is one (it plays by `ruleset` too); yield (task
+    index, outcome) as each ends."""
     if pool is None:
         for i, task in enumerate(tasks):
-            yield i, _play(task)
+            yield i, _play(task, ruleset)
             done()
         return
     # Chunks small enough to keep every worker busy to the end and the progress moving.
@@ -490,12 +495,12 @@ def run_balance(
         if progress is not None:
             progress(*played)
 
-    pooled = worker_pool(workers, spec.rules) if workers > 1 else contextlib.nullcontext()
+    pooled = worker_pool(workers, ruleset) if workers > 1 else contextlib.nullcontext()
     with pooled as pool:
         doctrine: dict[int, dict[str, float]] = {}
         seen = {n: _Seen() for n in ruleset.nations}
         tasks: list[tuple[RunSpec, int, Strategy | None]] = [(run, s, None) for s in seeds]
-        for i, outcome in _games(tasks, pool, workers, done):
+        for i, outcome in _games(tasks, pool, workers, done, ruleset):
             scores, games_seen = _outcome(outcome, tasks[i])
             doctrine[tasks[i][1]] = scores
             for nation, facts in games_seen.items():
@@ -510,7 +515,7 @@ def run_balance(
         ]
         played[1] += len(tasks)
         scored: dict[tuple[str, str, int], float] = {}
-        for i, outcome in _games(tasks, pool, workers, done):
+        for i, outcome in _games(tasks, pool, workers, done, ruleset):
             _, seed, strategy = tasks[i]
             assert strategy is not None
             scores, _ = _outcome(outcome, tasks[i])

@@ -34,6 +34,7 @@ __all__ = [
     "run_one",
     "start_method",
     "worker_pool",
+    "worker_ruleset",
 ]
 
 
@@ -141,11 +142,20 @@ def result_of(model: GeoModel) -> RunResult:
     return RunResult(model.summary(), columns, rows, docs, notes)
 
 
-def _warm(rules: str | None) -> None:
-    """Pool initializer: load and compile the ruleset once per worker (later loads hit the
-    cache), and leave Ctrl-C to the main process, which stops the pool."""
+_WORKER_RULESET: Ruleset | None = None
+
+
+def _warm(ruleset: Ruleset) -> None:
+    """Pool initializer: keep the ruleset the pool plays (`worker_ruleset`), and leave
+    Ctrl-C to the main process, which stops the pool."""
+    global _WORKER_RULESET
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_ruleset(Path(rules) if rules else DEFAULT_RULES)
+    _WORKER_RULESET = ruleset
+
+
+def worker_ruleset() -> Ruleset | None:
+    """In a `worker_pool` process, the ruleset its games are played by (None elsewhere)."""
+    return _WORKER_RULESET
 
 
 def start_method() -> str:
@@ -161,11 +171,13 @@ def start_method() -> str:
 
 
 @contextlib.contextmanager
-def worker_pool(workers: int, rules: str | None) -> Iterator[Any]:
-    """A pool of `workers` processes, each with the ruleset of `rules` warm; terminated
-    on leaving (a finished batch is all the caller keeps)."""
+def worker_pool(workers: int, ruleset: Ruleset) -> Iterator[Any]:
+    """A pool of `workers` processes playing by `ruleset` (`worker_ruleset` in each:
+    inherited when forked, sent as its files' text when spawned), so every game of a
+    sweep or a tournament has the rules it started with, even if their files change
+    meanwhile. Terminated on leaving (a finished batch is all the caller keeps)."""
     pool = multiprocessing.get_context(start_method()).Pool(
-        workers, initializer=_warm, initargs=(rules,)
+        workers, initializer=_warm, initargs=(ruleset,)
     )
     try:
         yield pool

@@ -34,7 +34,7 @@ from typing import Any
 
 from game.atomic import write_atomic
 from game.errors import GameError, ParameterError
-from game.research._run import RunSpec, build_model, worker_pool
+from game.research._run import RunSpec, build_model, worker_pool, worker_ruleset
 from game.ruleset import Ruleset, did_you_mean, load_ruleset_sources
 
 __all__ = [
@@ -250,7 +250,8 @@ def _sample(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[st
 def _play_batch(task: tuple[SweepSpec, list[SweepRun]]) -> list[tuple[str, Any]]:
     """Play a batch of runs: per run ("ok", rows) or ("error", message)."""
     spec, runs = task
-    return [_play(spec, run) for run in runs]
+    ruleset = worker_ruleset()
+    return [_play(spec, run, ruleset) for run in runs]
 
 
 def _play_remote(
@@ -308,20 +309,21 @@ def _batches(runs: list[SweepRun], size: int, workers: int) -> Iterator[list[Swe
 
 
 def _outcomes(
-    spec: SweepSpec, runs: list[SweepRun], workers: int, client: Any = None, ruleset: Any = None
+    spec: SweepSpec, runs: list[SweepRun], workers: int, client: Any, ruleset: Ruleset
 ) -> Iterator[tuple[SweepRun, tuple[str, Any]]]:
-    """Play `runs`; yield each with its outcome as it finishes: on a Dask cluster when a
-    `client` is given (with the text of `ruleset`'s files), else in a process pool for
+    """Play `runs` by `ruleset` (the rules the manifest records, whatever happens to their
+    files meanwhile); yield each with its outcome as it finishes: on a Dask cluster when
+    a `client` is given (with the text of the rules' files), else in a process pool for
     workers > 1, else here."""
     if client is not None:
         yield from _dask_outcomes(spec, runs, client, ruleset.sources)
         return
     if workers <= 1:
         for run in runs:
-            yield run, _play(spec, run)
+            yield run, _play(spec, run, ruleset)
         return
     batches = list(_batches(runs, BATCH, workers))
-    with worker_pool(workers, spec.rules) as pool:
+    with worker_pool(workers, ruleset) as pool:
         for index, outcomes in pool.imap_unordered(_indexed, enumerate((spec, b) for b in batches)):  # fmt: skip
             yield from zip(batches[index], outcomes, strict=True)
 

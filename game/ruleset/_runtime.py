@@ -120,10 +120,25 @@ class Expression:
         return f"Expression({self.source!r}, type={self.type!r})"
 
 
-def _sum(agents: Iterable[Any], attr: str, where: str | None) -> float:
-    if where:
-        return float(sum([getattr(a, attr) for a in agents if getattr(a, where) > 0]))
-    return float(sum([getattr(a, attr) for a in agents]))
+def _summer(attr: str, where: str | None) -> Callable[[Iterable[Any]], float]:
+    """The function summing `attr` over agents (those with `where` > 0 only, if given),
+    compiled once per pair: a plain comprehension reads attributes faster than getattr."""
+    fn = _SUMMERS.get((attr, where))
+    if fn is None:
+        value = f"a.{attr}" if attr.isidentifier() else f"getattr(a, {attr!r})"
+        test = (
+            ""
+            if not where
+            else (
+                f" if a.{where} > 0" if where.isidentifier() else f" if getattr(a, {where!r}) > 0"
+            )
+        )
+        code = f"lambda agents: float(sum([{value} for a in agents{test}]))"
+        fn = _SUMMERS[(attr, where)] = eval(code, {"getattr": getattr, "float": float, "sum": sum})
+    return fn
+
+
+_SUMMERS: dict[tuple[str, str | None], Callable[[Iterable[Any]], float]] = {}
 
 
 def _count(agents: Sequence[Any], where: str | None) -> float:
@@ -186,12 +201,13 @@ class AgentIndex:
 
     def total(self, i: int, nation: Any, attr: str, where: str | None) -> float:
         """Sum of `attr` over list `i` (of `nation`), counting only agents with `where` > 0."""
+        agents = self.lists[i] if nation is None else self.groups[i].get(nation.id, ())
         if not self.caching or self.dirty:  # the usual case outside rules over agents
-            return _sum(self.members(i, nation), attr, where)
+            return _summer(attr, where)(agents)
         key = ("total", i, nation, attr, where)
         value = self._cache.get(key)
         if value is None:
-            value = self._cache[key] = _sum(self.members(i, nation), attr, where)
+            value = self._cache[key] = _summer(attr, where)(agents)
         return value
 
     def count(self, i: int, nation: Any, where: str | None) -> float:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from game.ruleset import (
     FireEffect,
     MultiplyEffect,
     NewsEffect,
+    Ruleset,
     SetEffect,
 )
 from game.ruleset._runtime import _FILENAME as EXPRESSION_FILE
@@ -148,11 +150,22 @@ def _attr(obj: str, attr: str) -> str:
     return f"_getattr({obj}, {attr!r})"
 
 
-def _effect_lines(effects: tuple[CompiledEffect, ...], batch: bool | None) -> list[str]:
+def _effect_lines(
+    effects: tuple[CompiledEffect, ...],
+    batch: bool | None,
+    bounds: Bounds | None = None,
+    self_kind: str | None = None,
+    saved: bool = False,
+) -> list[str]:
     """Python lines (unindented) applying `effects` in order, in a function with `model`,
-    `c`, `cause`, `batch`, `depth`, `via` and `bounds` (= model.bounds) in scope and the
-    effects as `E`. `batch` says whether a batch is there: True in a rule over agents,
-    False in world scope, None when only known as the function runs."""
+    `c`, `cause`, `batch`, `depth`, `via`, `tracing` (= model.tracing) and `bounds` (=
+    model.bounds) in scope and the effects as `E`. `batch` says whether a batch is
+    there: True in a rule over agents, False in world scope, None when only known as the
+    function runs. With the ruleset's `bounds`, a change to an object whose kind is known
+    here (the world, an agent by id, or `self` of kind `self_kind`) has its bounds
+    written in as numbers, or no bounds check at all when its attribute has none. With
+    `saved` (a rule over agents changing only distinct attributes of `self`), the value
+    before effect i is kept in `b<i>` instead of noted in the batch."""
     lines = []
     for i, effect in enumerate(effects):
         kind = type(effect)
@@ -163,7 +176,8 @@ def _effect_lines(effects: tuple[CompiledEffect, ...], batch: bool | None) -> li
         attr = change.attr
         lines.append(f"o = ({change.obj.code})")
         indent = ""
-        if kind is AddEffect and batch is not False:  # an addition to another agent waits
+        if kind is AddEffect and batch is not False and change.obj.code != "c.self":
+            # An addition to another agent waits for the end of the rule.
             test = "o is not c.self" if batch else "batch is not None and o is not c.self"
             lines += [
                 f"if {test}:",
@@ -190,23 +204,79 @@ def _effect_lines(effects: tuple[CompiledEffect, ...], batch: bool | None) -> li
         body += [
             "if not _isfinite(a):",
             f"    _not_finite(model, o, {attr!r}, a, E[{i}], cause)",
-            f"bd = bounds.get((o.kind, {attr!r}))",
-            "if bd is not None:",
-            "    lo, hi = bd",
-            "    a = lo if a < lo else hi if a > hi else a",
         ]
+        known = _kind_of(change.obj.code, self_kind) if bounds is not None else None
+        if known is None:
+            body += [
+                f"bd = bounds.get((o.kind, {attr!r}))",
+                "if bd is not None:",
+                "    lo, hi = bd",
+                "    a = lo if a < lo else hi if a > hi else a",
+            ]
+        else:
+            assert bounds is not None
+            body += _bound_lines(bounds.get((known, attr)))
         noted = [f"batch.changes.append((o, {attr!r}, b))", "c.agg.dirty += 1"]
+        if saved:
+            noted = [f"b{i} = b", "c.agg.dirty += 1"]
         if batch is None:
             body += ["if batch is not None:", *("    " + line for line in noted)]
         elif batch:
             body += noted
         body += [
             f"{_attr('o', attr)} = a",
-            "if model.tracing:",
+            "if tracing:",
             f"    model.traces.append(_Trace(model.turn, cause, o.id, {attr!r}, b, a))",
         ]
         lines += [indent + line for line in body]
     return lines
+
+
+Bounds = dict[tuple[str, str], tuple[float, float]]
+
+
+def attribute_bounds(ruleset: Ruleset) -> Bounds:
+    """(kind, attribute) -> (low, high) for every attribute declared with a bound (the
+    missing side infinite)."""
+    return {
+        (kind, name): (
+            -math.inf if a.min is None else a.min,
+            math.inf if a.max is None else a.max,
+        )
+        for kind, table in ruleset.attributes.items()
+        for name, a in table.items()
+        if a.min is not None or a.max is not None
+    }
+
+
+_BY_ID = re.compile(r"c\.(nations|firms|agencies)\['[A-Za-z_][A-Za-z0-9_]*'\]")
+_KINDS = {"nations": "nation", "firms": "firm", "agencies": "agency"}
+
+
+def _kind_of(code: str, self_kind: str | None) -> str | None:
+    """The kind of the object `code` names, when it is known before the rule runs."""
+    if code == "c.world":
+        return "world"
+    if code == "c.self":
+        return self_kind
+    by_id = _BY_ID.fullmatch(code)
+    return _KINDS[by_id.group(1)] if by_id else None
+
+
+def _bound_lines(bound: tuple[float, float] | None) -> list[str]:
+    """The bounds check of `_write` with the bounds known: the same comparisons with the
+    numbers written in, leaving out a side that is infinite (a finite value never passes
+    it)."""
+    if bound is None:
+        return []
+    lo, hi = (x if math.isfinite(x) else None for x in bound)
+    if lo is not None and hi is not None:
+        return [f"a = {lo!r} if a < {lo!r} else {hi!r} if a > {hi!r} else a"]
+    if lo is not None:
+        return [f"a = {lo!r} if a < {lo!r} else a"]
+    if hi is not None:
+        return [f"a = {hi!r} if a > {hi!r} else a"]
+    return []
 
 
 def _build(name: str, lines: list[str], effects: tuple[CompiledEffect, ...]) -> Any:
@@ -225,7 +295,11 @@ def _indented(lines: list[str], levels: int) -> list[str]:
 
 
 def _compile(effects: tuple[CompiledEffect, ...]) -> EffectsFn:
-    lines = ["def _effects(model, c, cause, batch, depth, via):", "    bounds = model.bounds"]
+    lines = [
+        "def _effects(model, c, cause, batch, depth, via):",
+        "    bounds = model.bounds",
+        "    tracing = model.tracing",
+    ]
     lines += _indented(_effect_lines(effects, None), 1)
     fn: EffectsFn = _build("_effects", lines, effects)
     return fn
@@ -241,7 +315,39 @@ def compiled_rule(rule: CompiledRule) -> RuleFn:
     return fn
 
 
-def _compile_rule(rule: CompiledRule) -> RuleFn:
+PhaseFns = dict[str, tuple[tuple[str, str, RuleFn], ...]]
+_PHASES: dict[int, tuple[Ruleset, PhaseFns]] = {}
+
+
+def phase_functions(ruleset: Ruleset) -> PhaseFns:
+    """Per phase, (where, rule id, function) for each of its rules in order: the
+    functions `compiled_rule` makes, with the ruleset's attribute bounds written in."""
+    fns: PhaseFns = _memo(_PHASES, ruleset, _compile_phases)
+    return fns
+
+
+def _compile_phases(ruleset: Ruleset) -> PhaseFns:
+    bounds = attribute_bounds(ruleset)
+    return {
+        phase: tuple((rule.where, rule.id, _compile_rule(rule, bounds, ruleset)) for rule in rules)
+        for phase, rules in ruleset.rules.items()
+    }
+
+
+# In a rule's function the parameters and the agent index are locals, and so is the
+# agent in a rule over agents: `c.self` is that agent while its effects run.
+_LOCALS = re.compile(r"\bc\.(p|agg)\.")
+_SELF = re.compile(r"\bc\.self\b")
+
+
+def _localised(lines: list[str], agent: bool) -> list[str]:
+    out = [_LOCALS.sub(r"\1.", line) for line in lines]
+    return [_SELF.sub("agent", line) for line in out] if agent else out
+
+
+def _compile_rule(
+    rule: CompiledRule, bounds: Bounds | None = None, ruleset: Ruleset | None = None
+) -> RuleFn:
     head = [
         "def _rule(model, c):",
         "    c.target = None",
@@ -249,40 +355,44 @@ def _compile_rule(rule: CompiledRule) -> RuleFn:
         "    depth = 0",
         "    via = ''",
         "    bounds = model.bounds",
+        "    tracing = model.tracing",
+        "    p = c.p",
+        "    agg = c.agg",
     ]
     if rule.agents is None:
         lines = [*head, "    c.self = None", "    batch = None"]
+        body = []
         if rule.when is not None:
-            lines += [f"    if not ({rule.when.code}):", "        return"]
+            body += [f"if not ({rule.when.code}):", "    return"]
         if rule.chance is not None:
             roll = f"rule:{rule.id}:world"
-            lines += [f"    if not model.roll({roll!r}) < ({rule.chance.code}):", "        return"]
-        lines += _indented(_effect_lines(rule.effects, False), 1)
+            body += [f"if not model.roll({roll!r}) < ({rule.chance.code}):", "    return"]
+        body += _effect_lines(rule.effects, False, bounds)
+        lines += _indented(_localised(body, agent=False), 1)
         fn: RuleFn = _build("_rule", lines, rule.effects)
         return fn
+    self_kind = ruleset.agent_sets[rule.agents][0] if ruleset is not None else None
     loop = []
     if rule.when is not None:
         loop += [f"if not ({rule.when.code}):", "    continue"]
     if rule.chance is not None:
         prefix = f"rule:{rule.id}:"
         loop += [f"if not model.roll({prefix!r} + agent.id) < ({rule.chance.code}):", "    continue"]  # fmt: skip
-    loop += _effect_lines(rule.effects, True)
-    loop += [
-        "if _len(changes) == 1:  # the usual case: one change to undo",
-        "    x, y, before = changes[0]",
-        "    results.append((x, y, _getattr(x, y)))",
-        "    _setattr(x, y, before)",
-        "elif changes:",
-        "    final = {(_id(x), y): (x, y, _getattr(x, y)) for x, y, _ in changes}",
-        "    results.extend(final.values())",
-        "    for x, y, before in _reversed(changes):",
-        "        _setattr(x, y, before)",
-        "changes.clear()",
-        "agg.dirty = 0",
-    ]
+    changes = [(i, e) for i, e in enumerate(rule.effects) if isinstance(e, ChangeEffect)]
+    changed = [(i, e.attr) for i, e in changes]
+    own = all(e.obj.code == "c.self" for _, e in changes)
+    if own and len({attr for _, attr in changed}) == len(changed):
+        # Only distinct attributes of self change: each is undone from its own local, and
+        # its result read as the agent's own changes list would give it.
+        loop += _effect_lines(rule.effects, True, bounds, self_kind, saved=True)
+        loop += [f"results.append((c.self, {attr!r}, {_attr('c.self', attr)}))" for _, attr in changed]  # fmt: skip
+        loop += [f"{_attr('c.self', attr)} = b{i}" for i, attr in reversed(changed)]
+        loop += ["agg.dirty = 0"]
+    else:
+        loop += _effect_lines(rule.effects, True, bounds, self_kind)
+        loop += _UNDO
     lines = [
         *head,
-        "    agg = c.agg",
         "    results = []",
         "    batch = _Batch()",
         "    changes = batch.changes",
@@ -290,7 +400,7 @@ def _compile_rule(rule: CompiledRule) -> RuleFn:
         "    try:",
         f"        for agent in c.sets[{rule.agents}]:",
         "            c.self = agent",
-        *_indented(loop, 3),
+        *_indented(_localised(loop, agent=True), 3),
         "    finally:",
         "        agg.stop_caching()",
         "        agg.dirty = 0",
@@ -298,6 +408,73 @@ def _compile_rule(rule: CompiledRule) -> RuleFn:
     ]
     agents_fn: RuleFn = _build("_rule", lines, rule.effects)
     return agents_fn
+
+
+# After one agent's effects in a rule over agents: note the final value of everything it
+# changed, then undo its changes, last first, so the next agent sees the state as before.
+_UNDO = [
+    "if _len(changes) == 1:  # the usual case: one change to undo",
+    "    x, y, before = changes[0]",
+    "    results.append((x, y, _getattr(x, y)))",
+    "    _setattr(x, y, before)",
+    "elif changes:",
+    "    final = {(_id(x), y): (x, y, _getattr(x, y)) for x, y, _ in changes}",
+    "    results.extend(final.values())",
+    "    for x, y, before in _reversed(changes):",
+    "        _setattr(x, y, before)",
+    "changes.clear()",
+    "agg.dirty = 0",
+]
+
+
+MetricsFn = Callable[[Any, Any], dict[str, float]]
+_METRICS: dict[int, tuple[Ruleset, MetricsFn]] = {}
+
+
+def metrics_function(ruleset: Ruleset) -> MetricsFn:
+    """The function measuring every metric of `ruleset` in order: `fn(model, c)` returns
+    metric id -> value. On an error it leaves `model.where` and `model.cause` at the
+    metric that failed; a value that is not finite fails the game there."""
+    fn: MetricsFn = _memo(_METRICS, ruleset, _compile_metrics)
+    return fn
+
+
+def _compile_metrics(ruleset: Ruleset) -> MetricsFn:
+    metrics = list(ruleset.metrics.items())
+    body = []
+    for k, (_, metric) in enumerate(metrics):
+        body += [
+            f"k = {k}",
+            f"x{k} = _float({metric.expr.code})",
+            f"if not _isfinite(x{k}):",
+            f"    _bad_metric(model, M[{k}], x{k})",
+        ]
+    values = ", ".join(f"{ident!r}: x{k}" for k, (ident, _) in enumerate(metrics))
+    lines = [
+        "def _metrics(model, c):",
+        "    p = c.p",
+        "    agg = c.agg",
+        "    k = 0",
+        "    try:",
+        "        pass",
+        *_indented(_localised(body, agent=False), 2),
+        "    except _BaseException:",
+        "        model.where, model.cause = M[k][1].where, M[k][0]",
+        "        raise",
+        f"    return {{{values}}}",
+    ]
+    namespace = dict(HELPERS)
+    namespace.update(
+        M=metrics, _isfinite=math.isfinite, _bad_metric=_bad_metric, _BaseException=BaseException
+    )
+    exec(compile("\n".join(lines) + "\n", EXPRESSION_FILE, "exec"), namespace)
+    fn: MetricsFn = namespace["_metrics"]
+    return fn
+
+
+def _bad_metric(model: GeoModel, metric: tuple[str, Any], value: float) -> None:
+    ident, compiled = metric
+    model.fail(compiled.where, f"metric {ident!r} is {value} (not a finite number)", ident)
 
 
 def _not_finite(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import math
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +41,15 @@ from game.sim._actions import Proposal, action_options, expire_proposals, take_a
 from game.sim._agents import Nation
 from game.sim._context import build_context
 from game.sim._decisions import Decision, bot_decision, check_decision, decisions_by_turn
-from game.sim._engine import NewsItem, TraceEntry, apply_effects, run_rule
+from game.sim._engine import (
+    NewsItem,
+    TraceEntry,
+    apply_effects,
+    attribute_bounds,
+    metrics_function,
+    phase_functions,
+    run_rule,
+)
 from game.sim._explain import Explanation, ScoreTerm, explain, score_terms
 from game.sim._record import (
     KEYED_DRAWS_SINCE,
@@ -75,6 +82,23 @@ DrawState = tuple[int, dict[str, int], str | None, Any]
 def _metric_value(metric: str, model: GeoModel) -> float:
     """A DataCollector reporter (as `functools.partial(_metric_value, id)`: it pickles)."""
     return model.metric_values[metric]
+
+
+class MetricCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the game's metrics, one reporter per metric, that appends
+    each metric's value as it is: Mesa deep-copies every reported value (a reporter may
+    return a list it goes on changing), but a metric is a float, which cannot change.
+    Reporters added beyond the metrics are collected as Mesa collects them."""
+
+    def collect(self, model: Any) -> None:
+        reporters = self.model_reporters
+        values = model.metric_values
+        if self.agent_reporters or self.agenttype_reporters or reporters.keys() != values.keys():
+            super().collect(model)
+            return
+        columns = self.model_vars
+        for var in reporters:
+            columns[var].append(values[var])
 
 
 class GeoModel(mesa.Model):
@@ -153,15 +177,7 @@ class GeoModel(mesa.Model):
         self._bot_asked: str | None = None  # the nation whose bot decides now, if any
         self.sequential_draws = _sequential_draws
         self.undo_log: list[tuple[int, tuple[DecisionRecord, ...]]] = []
-        self.bounds = {
-            (kind, name): (
-                -math.inf if a.min is None else a.min,
-                math.inf if a.max is None else a.max,
-            )
-            for kind, table in ruleset.attributes.items()
-            for name, a in table.items()
-            if a.min is not None or a.max is not None
-        }
+        self.bounds = attribute_bounds(ruleset)
         self.world, self.nations, self.firms, self.agencies = build_agents(self, spec)
         self.context = build_context(self)
         self._set_clock(0)  # set-up is the end of the quarter before the first
@@ -180,7 +196,7 @@ class GeoModel(mesa.Model):
         }
         self.metric_values: dict[str, float] = {}
         self.history: dict[str, list[float]] = {m: [] for m in ruleset.metrics}
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = MetricCollector(
             model_reporters={m: functools.partial(_metric_value, m) for m in ruleset.metrics}
         )
         with self._guarded():
@@ -388,14 +404,16 @@ class GeoModel(mesa.Model):
         self.turn += 1
         self._set_clock(self.turn)
         rs = self.ruleset
+        c = self.context
+        functions = phase_functions(rs)
         with self._guarded():
             decisions = self._decide()
             for phase in rs.phases:
                 if phase == rs.game.decision_phase:
                     self._apply_decisions(decisions)
-                for rule in rs.rules[phase]:
-                    self.where, self.cause = rule.where, rule.id
-                    run_rule(self, rule)
+                for where, ident, rule in functions[phase]:
+                    self.where, self.cause = where, ident
+                    rule(self, c)
                 if phase == rs.game.event_phase:
                     self._roll_events()
             expire_proposals(self)
@@ -479,6 +497,7 @@ class GeoModel(mesa.Model):
     def _apply_decisions(self, decisions: dict[str, Decision]) -> None:
         c = self.context
         budget = self.ruleset.budget.fn
+        lines = [(line, f"invest_{line}") for line in self.ruleset.investment_lines]
         self.where, self.cause = "game.budget", "budget"
         for ident, decision in decisions.items():
             nation = self.nations[ident]
@@ -491,8 +510,8 @@ class GeoModel(mesa.Model):
             c.self, c.target = nation, None
             nation.budget = float(budget(c))
             split = self.splits[ident]
-            for line in self.ruleset.investment_lines:
-                setattr(nation, f"invest_{line}", nation.budget * split.get(line, 0.0))
+            for line, attr in lines:
+                setattr(nation, attr, nation.budget * split.get(line, 0.0))
         # Actions apply in order of nation id, whatever order the rules declare nations in.
         for ident in sorted(decisions):
             for action, target in decisions[ident].actions:
@@ -546,15 +565,9 @@ class GeoModel(mesa.Model):
     def _measure(self) -> None:
         c = self.context
         c.self = c.target = None
-        values = {}
         c.agg.start_caching()  # nothing changes while metrics are read: each total once
         try:
-            for ident, metric in self.ruleset.metrics.items():
-                self.where, self.cause = metric.where, ident
-                value = float(metric.expr.fn(c))
-                if not math.isfinite(value):
-                    self.fail(metric.where, f"metric {ident!r} is {value} (not a finite number)", ident)  # fmt: skip
-                values[ident] = value
+            values = metrics_function(self.ruleset)(self, c)
         finally:
             c.agg.stop_caching()
         self.metric_values = values

@@ -586,3 +586,26 @@ def test_a_dry_run_counts_the_runs_and_writes_nothing(tmp_path: Path) -> None:
     assert done.stdout.startswith("sweep: would play 36 runs (12 points of us_cost_premium, crisis_base_risk x 3 seeds) of 8 turns")  # fmt: skip
     assert "36 rows to m.csv; nothing played (--dry-run)" in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_sweep_plays_by_the_rules_it_started_with_if_their_files_change(
+    swept: Path, tmp_path: Path, workers: int
+) -> None:
+    """Rules edited (here: broken) while a sweep runs change none of its runs: every run
+    is played by the rules the manifest records."""
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    spec = SweepSpec(rules=str(rules), turns=8, seeds=3, vary=(
+        ("us_cost_premium", grid_values("0.3:0.5:3")), ("crisis_base_risk", (0.01, 0.05))))  # fmt: skip
+
+    def edit(done: int, total: int) -> None:
+        (rules / "broken.yaml").write_text("rules: [\n", encoding="utf-8")
+
+    out = tmp_path / "edited.csv"
+    summary = sweep(spec, out, workers=workers, progress=edit)
+    assert (rules / "broken.yaml").exists()
+    assert (summary.played, summary.failed) == (18, 0)
+    assert rows(out) == rows(swept / "grid.csv")
+    manifest = json.loads(out.with_name("edited.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ruleset_hash"] == load_ruleset(DEFAULT_RULES).hash

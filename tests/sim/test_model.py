@@ -117,6 +117,21 @@ def test_run_stops_after_the_given_number_of_turns(lab: Callable[..., Path]) -> 
     assert len(model.datacollector.get_model_vars_dataframe()) == 5
 
 
+def test_the_datacollector_keeps_every_metric_and_any_reporter_added(
+    lab: Callable[..., Path],
+) -> None:
+    """Mesa's DataCollector holds each metric's value per turn; a reporter a researcher
+    adds is collected as Mesa collects it, beside the metrics."""
+    model = GeoModel(seed=1, rules=lab(), turns=3)
+    model.datacollector.model_reporters["turn_twice"] = lambda m: [m.turn, m.turn]
+    model.datacollector.model_vars["turn_twice"] = []
+    model.run()
+    collected = model.datacollector.model_vars
+    assert collected["counter"][1:] == model.history["counter"]
+    assert collected["x"][1:] == model.history["x"]
+    assert collected["turn_twice"] == [[1, 1], [2, 2], [3, 3]]
+
+
 def test_phases_run_in_the_declared_order(lab: Callable[..., Path]) -> None:
     """Rules, decisions and events run phase by phase in the order `game.phases` lists."""
     model = GeoModel(seed=1, rules=lab(ORDER_RULES), decisions=MARK_AND_BOOM)
@@ -188,6 +203,25 @@ rules:
     model = GeoModel(seed=1, rules=lab(extra))
     model.step()
     assert [n.floor for n in model.nations.values()] == [0.0, 0.0, 0.0]
+
+
+def test_an_agent_named_by_id_is_clamped_to_its_bounds(lab: Callable[..., Path]) -> None:
+    """A world rule setting a bounded attribute of one nation, named by id, is clamped."""
+    extra = """\
+rules:
+  sink_taiwan:
+    doc: Sink Taiwan's floor.
+    assumption: tests only
+    phase: first
+    effects:
+      - set: nation('TW').floor
+        value: -5
+      - add: nation('US').floor
+        value: 1e6
+"""
+    model = GeoModel(seed=1, rules=lab(extra))
+    model.step()
+    assert (model.nations["TW"].floor, model.nations["US"].floor) == (0.0, 1_000_001.0)
 
 
 def test_unbounded_attribute_is_not_clamped(lab: Callable[..., Path]) -> None:

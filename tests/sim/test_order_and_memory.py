@@ -98,3 +98,28 @@ def test_finished_games_are_freed() -> None:
     gc.collect()
     assert sum(ref() is not None for ref in refs) == 0
     assert not any(isinstance(key, GeoModel) for key in mesa.Agent._ids)
+
+
+OWN_ATTRIBUTES = """\
+rules:
+  two_of_mine:
+    doc: Each nation sets two attributes of its own, the second from the first.
+    assumption: tests only
+    phase: second
+    for_each: nations
+    effects:
+      - set: self.hits
+        value: "total('nations', 'gdp')"
+      - set: self.floor
+        value: "self.hits + total('nations', 'hits')"
+"""
+
+
+def test_a_rule_changing_distinct_attributes_of_self_sees_its_own_changes_only(
+    lab: Callable[..., Path],
+) -> None:
+    """Each nation's second effect sees its own first change, and no other nation's."""
+    model = GeoModel(seed=1, rules=lab(OWN_ATTRIBUTES), turns=1).run()
+    # gdp: 100 + 100 + 50; each nation's hits are its own 250 while the others' are still 0
+    assert [n.hits for n in model.nations.values()] == [250.0] * 3
+    assert [n.floor for n in model.nations.values()] == [500.0] * 3
