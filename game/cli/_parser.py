@@ -151,8 +151,15 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--decisions", type=Path, metavar="FILE", help="also check a decisions file"
     )
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 when any)"
+    )
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of rule files")
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of rule files, with the ruleset's ids (for editors)",
+    )
+    schema.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     schema.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
 
     docs = sub.add_parser("docs", help="print a Markdown reference of the ruleset")

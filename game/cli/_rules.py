@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from game.errors import ParameterError
 
 def _validate(args: argparse.Namespace) -> int:
     from game.ruleset import load_decisions, load_ruleset
+    from game.ruleset._jsonschema import schema_warnings
 
     folder, name = _rules_folder(args.rules)
     ruleset = load_ruleset(folder)
@@ -25,7 +27,14 @@ def _validate(args: argparse.Namespace) -> int:
     if args.decisions is not None:
         lines = load_decisions(args.decisions, ruleset)
         print(f"ok: {args.decisions} — {len(lines)} decision lines")
-    return 0
+    warnings = schema_warnings(ruleset, folder)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if warnings:
+        s = "" if len(warnings) == 1 else "s"
+        verdict = "errors with --strict" if args.strict else "the rules still load"
+        print(f"{len(warnings)} warning{s} ({verdict})", file=sys.stderr)
+    return 1 if warnings and args.strict else 0
 
 
 def _check_out(out: Path) -> None:
@@ -62,21 +71,29 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from game.ruleset import RuleFile
+    from game.ruleset import load_ruleset
+    from game.ruleset._jsonschema import schema_text
 
-    schema = RuleFile.model_json_schema()
-    schema["title"] = "Silicon Shield rule file"
-    _emit(json.dumps(schema, indent=2), args.out)
+    folder, name = _rules_folder(args.rules)
+    if args.out is not None:
+        _check_out(args.out)
+    _emit(schema_text(load_ruleset(folder)).rstrip("\n"), args.out)
+    if args.out is not None:
+        print(f"schema of {name}, with its ids → {args.out}", file=sys.stderr)
     return 0
 
 
 def _docs(args: argparse.Namespace) -> int:
     from game.ruleset import load_ruleset
-    from game.ruleset._reference import reference
+    from game.ruleset._reference import document
 
     folder, name = _rules_folder(args.rules)
-    heading, _, rest = reference(load_ruleset(folder)).partition("\n")
-    _emit(f"{heading}\n\nRules read from {name}.\n{rest}", args.out)
+    if args.out is not None:
+        _check_out(args.out)
+    # Links to the rule files are relative to where the reference is read.
+    base = os.path.relpath(folder, args.out.parent if args.out is not None else Path.cwd())
+    files = "" if base == "." else base.replace(os.sep, "/") + "/"
+    _emit(document(load_ruleset(folder), name, files).rstrip("\n"), args.out)
     return 0
 
 

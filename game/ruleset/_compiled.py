@@ -245,6 +245,9 @@ class Ruleset:
     counts: dict[str, int] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
     """Each rule file's text, by its path inside the ruleset folder (saves carry them)."""
+    places: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict, repr=False)
+    """Where each entry is written: section (or `attributes.KIND`) -> id -> (its file's
+    path inside the ruleset folder, the line of its key)."""
 
     @property
     def phases(self) -> tuple[str, ...]:

@@ -233,11 +233,23 @@ class _Loader(_Checker):
             # blame the files that use them. Report what was found; references next time.
             raise RulesetError(self.diags)
         ruleset = self._resolve(game, merged, attributes, tuple(names), digest.hexdigest()[:16])
-        ruleset = dataclasses.replace(ruleset, sources=sources)
+        ruleset = dataclasses.replace(ruleset, sources=sources, places=self._places())
         self.check_event_chains(merged)
         if self.diags:
             raise RulesetError(self.diags)
         return ruleset
+
+    def _places(self) -> dict[str, dict[str, tuple[str, int]]]:
+        """Where each entry is written (`Ruleset.places`)."""
+        relative = {f.display: f.relative for f in self.files}
+        places: dict[str, dict[str, tuple[str, int]]] = {}
+        for ref, (doc, path) in self.origin.items():
+            if len(ref) < 2:
+                continue
+            section = ".".join(ref[:-1])
+            place = (relative.get(doc.file, doc.file), doc.pos(path, key=True).line)
+            places.setdefault(section, {})[ref[-1]] = place
+        return places
 
     def _merge(
         self, doc: YamlDoc, path: Path_, table: dict[str, Any], ident: str, item: Any, what: str

@@ -179,7 +179,9 @@ def test_docs_show_both_labels_for_an_entry_with_both(ruleset: Ruleset) -> None:
 
     def line(ident: str) -> str:
         (found,) = [
-            x for x in text.splitlines() if x.startswith((f"| `{ident}`", f"- **`{ident}`**"))
+            x
+            for x in text.splitlines()
+            if x.startswith(("| <a id=", "- <a id=")) and f'-{ident}"></a>' in x
         ]
         return found
 
