@@ -37,6 +37,10 @@ def _positive_int(text: str) -> int:
     return _whole(text, 1, "a whole number", "a number of at least 1")
 
 
+def _non_negative_int(text: str) -> int:
+    return _whole(text, 0, "a whole number", "a number of 0 or more")
+
+
 def _seed(text: str) -> int:
     return _whole(text, 0, "a whole number", "a seed of 0 or more")
 
@@ -165,6 +169,21 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="print a Markdown reference of the ruleset")
     docs.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     docs.add_argument("--out", type=Path, metavar="FILE", help="write it to a file instead")
+
+    explain = sub.add_parser(
+        "explain",
+        help="what one rule, parameter, action, event, metric or attribute is, reads and "
+        "changes, and how often it acts in play",
+    )
+    explain.add_argument("id", nargs="?", metavar="ID", help="the id to explain")
+    explain.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
+    explain.add_argument("--scenario", metavar="ID", help="the scenario played (default: the rules' default)")  # fmt: skip
+    explain.add_argument("--seeds", type=_non_negative_int, default=5, metavar="N",
+                         help="bot games played to count how often it acts (default 5; 0: none)")  # fmt: skip
+    explain.add_argument("--turns", type=_positive_int, metavar="N", help="turns per game")
+    explain.add_argument("--json", action="store_true", help="print it as JSON")
+    explain.add_argument("--graph", type=Path, metavar="FILE.dot",
+                         help="write the whole dependency graph in Graphviz's dot language")  # fmt: skip
 
     bench = sub.add_parser("bench", help="measure this machine's performance figures")
     bench.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)

@@ -97,6 +97,36 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from game.research._explain import explain_id, format_entries, graph_dot
+    from game.ruleset import load_ruleset
+
+    if args.id is None and args.graph is None:
+        raise ParameterError("id", "name an id to explain (a rule, parameter, action, event, metric or attribute), or give --graph FILE.dot")  # fmt: skip
+    if args.graph is not None and args.graph.suffix != ".dot":
+        raise ParameterError("--graph", f"--graph {str(args.graph)!r}: the graph is written in Graphviz's dot language; give a file ending in .dot")  # fmt: skip
+    folder, name = _rules_folder(args.rules)
+    if args.graph is not None:
+        _check_out(args.graph)
+    ruleset = load_ruleset(folder)
+    if args.graph is not None:
+        _emit(graph_dot(ruleset, args.id).rstrip("\n"), args.graph)
+        print(
+            f"dependency graph of {name} → {args.graph} (draw it with: dot -Tsvg "
+            f"{args.graph} -o {args.graph.with_suffix('.svg')})",
+            file=sys.stderr,
+        )
+    if args.id is not None:
+        entries = explain_id(ruleset, args.id, args.seeds, args.turns, args.scenario)
+        if args.json:
+            print(json.dumps([dataclasses.asdict(e) for e in entries], indent=2))
+        else:
+            print(format_entries(entries))
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from game.research import format_figures, measure
     from game.research._bench import (
