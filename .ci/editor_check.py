@@ -33,39 +33,27 @@ DEFAULT_YLS = "/tmp/yls/node_modules/yaml-language-server/bin/yaml-language-serv
 SETTINGS = {"yaml": {"validate": True, "hover": True, "completion": True}}
 MODELINE = "# yaml-language-server: $schema=schema.json\n"
 TIMEOUT = 20.0  # seconds for any one answer
+CAPABILITIES = {
+    "workspace": {"configuration": True, "didChangeConfiguration": {}},
+    "textDocument": {"completion": {}, "hover": {"contentFormat": ["markdown"]}},
+}
 
 
 class Server:
     """A yaml-language-server process spoken to over stdio (LSP, Content-Length framing)."""
 
-    def __init__(self, script: str, root: Path) -> None:
-        self.proc = subprocess.Popen(
-            ["node", script, "--stdio"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+    def __init__(self, script: str) -> None:
+        command = ["node", script, "--stdio"]
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.diagnostics: dict[str, list[dict[str, Any]]] = {}
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
-        uri = root.as_uri()
-        self.request(
-            "initialize",
-            {
-                "processId": os.getpid(),
-                "rootUri": uri,
-                "workspaceFolders": [{"uri": uri, "name": root.name}],
-                "capabilities": {
-                    "workspace": {"configuration": True, "didChangeConfiguration": {}},
-                    "textDocument": {
-                        "completion": {"completionItem": {"snippetSupport": True}},
-                        "hover": {"contentFormat": ["markdown", "plaintext"]},
-                        "publishDiagnostics": {},
-                    },
-                },
-            },
-        )
+
+    def initialize(self, root: Path) -> None:
+        uri, folders = root.as_uri(), [{"uri": root.as_uri(), "name": root.name}]
+        init = {"processId": os.getpid(), "rootUri": uri, "workspaceFolders": folders}
+        self.request("initialize", {**init, "capabilities": CAPABILITIES})
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": SETTINGS})
 
@@ -111,17 +99,17 @@ class Server:
             self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
         return message
 
-    def request(self, method: str, params: Any) -> Any:
+    def request(self, method: str, params: Any, timeout: float = TIMEOUT) -> Any:
         self.next_id += 1
         self._send({"id": self.next_id, "method": method, "params": params})
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             message = self.pump(deadline)
             if message and message.get("id") == self.next_id and "method" not in message:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result")
-        raise TimeoutError(f"no answer to {method} in {TIMEOUT:.0f} s")
+        raise TimeoutError(f"no answer to {method} in {timeout:.0f} s")
 
     def open(self, path: Path, text: str) -> str:
         path.write_text(text)
@@ -145,7 +133,7 @@ class Server:
 
     def close(self) -> None:
         try:
-            self.request("shutdown", None)
+            self.request("shutdown", None, timeout=5)
             self.notify("exit", None)
             self.proc.wait(timeout=5)
         except (RuntimeError, TimeoutError, OSError, subprocess.TimeoutExpired):
@@ -156,81 +144,45 @@ CURSOR = "<|>"  # where completion or hover is asked, in the texts below
 RULE = MODELINE + "rules:\n  my_rule:\n    doc: A rule.\n    assumption: A test.\n"
 SCENARIO = MODELINE + "scenarios:\n  s:\n    doc: A test.\n"
 POLICY = MODELINE + "bots:\n  CN:\n    doc: Press.\n    invest: {}\n    policies:\n      - "
+# fmt: off
 COMPLETIONS = [  # (what the guide promises, text with CURSOR, labels that must be offered)
     ("the section names", MODELINE + CURSOR, {"rules", "events", "scenarios", "objectives"}),
     ("`phase:` offers the phases", RULE + "    phase: " + CURSOR, {"market", "indicators"}),
     ("a rule's keys", RULE + "    phase: market\n    " + CURSOR, {"for_each", "when", "effects"}),
     ("a rule's `nation:` offers the nations", RULE + "    nation: " + CURSOR, {"TW", "US"}),
-    (
-        "`fire:` offers the events",
-        RULE + "    effects:\n      - fire: " + CURSOR,
-        {"strait_crisis"},
-    ),
-    (
-        "an objective term's `metric:` offers the metrics",
-        MODELINE + "objectives:\n  US:\n    terms:\n      - metric: " + CURSOR,
-        {"silicon_shield", "us_gdp_index"},
-    ),
+    ("`fire:` offers the events", RULE + "    effects:\n      - fire: " + CURSOR, {"strait_crisis"}),
+    ("an objective term's `metric:` offers the metrics",
+     MODELINE + "objectives:\n  US:\n    terms:\n      - metric: " + CURSOR, {"silicon_shield"}),
     ("`objectives:` offers the nations", MODELINE + "objectives:\n  " + CURSOR, {"US", "TW"}),
-    (
-        "a bot policy's `action:` offers the actions",
-        POLICY + "action: " + CURSOR,
-        {"military_drills"},
-    ),
-    (
-        "a bot policy's `invest:` offers the lines",
-        POLICY + "invest:\n          " + CURSOR,
-        {"fabs", "ai"},
-    ),
-    (
-        "a scenario's `nations:` offers the nations",
-        SCENARIO + "    nations:\n      " + CURSOR,
-        {"US", "TW"},
-    ),
-    (
-        "a scenario nation offers its attributes",
-        SCENARIO + "    nations:\n      TW:\n        " + CURSOR,
-        {"gdp", "defense"},
-    ),
-    (
-        "a scenario's `parameters:` offers them",
-        SCENARIO + "    parameters:\n      " + CURSOR,
-        {"shield_floor"},
-    ),
+    ("a bot policy's `action:` offers the actions", POLICY + "action: " + CURSOR, {"military_drills"}),
+    ("a bot policy's `invest:` offers the lines", POLICY + "invest:\n          " + CURSOR, {"fabs"}),
+    ("a scenario's `nations:` offers the nations", SCENARIO + "    nations:\n      " + CURSOR, {"TW"}),
+    ("a scenario's nation offers its attributes",
+     SCENARIO + "    nations:\n      TW:\n        " + CURSOR, {"gdp", "defense"}),
+    ("a scenario's `parameters:` offers the parameters",
+     SCENARIO + "    parameters:\n      " + CURSOR, {"shield_floor"}),
 ]
 HOVERS = [  # (key, text with CURSOR, words the hover must show)
-    ("`for_each:`", RULE + "    for_" + CURSOR + "each: nations\n", "once per agent of that kind"),
-    ("`phase:`", RULE + "    pha" + CURSOR + "se: market\n", "When in the turn it runs"),
     ("`rules:`", MODELINE + "ru" + CURSOR + "les: {}\n", "What happens every turn"),
-    (
-        "`fire:`",
-        RULE + "    effects:\n      - fi" + CURSOR + "re: cable_cut\n",
-        "An event to fire now",
-    ),
+    ("`phase:`", RULE + "    pha" + CURSOR + "se: market\n", "When in the turn it runs"),
+    ("`for_each:`", RULE + "    for_" + CURSOR + "each: nations\n", "once per agent of that kind"),
+    ("`fire:`", RULE + "    effects:\n      - fi" + CURSOR + "re: cable_cut\n", "An event to fire"),
+    ("`gdp:` in a scenario's nation (an id key)",
+     SCENARIO + "    nations:\n      TW:\n        gd" + CURSOR + "p: 1\n", "$ trillion a year"),
 ]
 GOOD = RULE + "    phase: market\n    effects:\n      - fire: strait_crisis\n"
 BAD = [  # (what is wrong, text whose lines ending in "# error" must get an error, and only those)
-    (
-        "a misspelt phase, an unknown key and a misspelt event",
-        RULE + "    phase: markets  # error\n    colour: red  # error\n    effects:\n"
-        "      - fire: strait_crises  # error\n",
-    ),
-    (
-        "a wrong type",
-        RULE + "    phase: market\n    at_start: maybe  # error\n    effects: 3  # error\n",
-    ),
-    (
-        "a misspelt metric and action",
-        MODELINE
-        + "objectives:\n  US:\n    doc: Win.\n    terms:\n      - {metric: gdp, weight: 1}  # error\n"
-        "bots:\n  US:\n    doc: Win.\n    invest: {fabs: 0.5}\n    policies:\n      - action: drills  # error\n",
-    ),
-    (
-        "an unknown nation and attribute in a scenario",
-        SCENARIO
-        + "    nations:\n      XX: {gdp: 1}  # error\n      TW:\n        gpd: 1  # error\n",
-    ),
+    ("a misspelt phase, an unknown key and a misspelt event",
+     RULE + "    phase: markets  # error\n    colour: red  # error\n    effects:\n"
+     "      - fire: strait_crises  # error\n"),
+    ("wrong types", RULE + "    phase: market\n    at_start: maybe  # error\n    effects: 3  # error\n"),
+    ("a misspelt metric and action",
+     MODELINE + "objectives:\n  US:\n    doc: Win.\n    terms:\n      - {metric: gdp, weight: 1}  # error\n"
+     "bots:\n  US:\n    doc: Win.\n    invest: {}\n    policies:\n      - action: drills  # error\n"),
+    ("an unknown nation and attribute in a scenario",
+     SCENARIO + "    nations:\n      XX: {gdp: 1}  # error\n      TW:\n        gpd: 1  # error\n"),
 ]
+# fmt: on
 
 
 def where(text: str) -> tuple[str, dict[str, int]]:
@@ -240,56 +192,66 @@ def where(text: str) -> tuple[str, dict[str, int]]:
     return head + tail, position
 
 
-def labels(result: Any) -> list[str]:
-    items = result.get("items", []) if isinstance(result, dict) else result or []
-    return [item["label"] for item in items]
-
-
 def describe(diags: list[dict[str, Any]] | None) -> str:
     if diags is None:
         return "no publishDiagnostics at all"
-    lines = (f"line {d['range']['start']['line'] + 1}: {d['message']!r}" for d in diags)
+    lines = (f"line {d['range']['start']['line'] + 1}: {d['message'][:90]!r}" for d in diags)
     return "; ".join(lines) or "none"
 
 
-def run_checks(server: Server, rules: Path) -> list[tuple[bool, str]]:
-    results: list[tuple[bool, str]] = []
-    for n, (claim, marked, wanted) in enumerate(COMPLETIONS):
-        text, position = where(marked)
-        uri = server.open(rules / f"zz_completion_{n}.yaml", text)
-        doc = {"textDocument": {"uri": uri}, "position": position}
-        got = labels(server.request("textDocument/completion", doc))
-        shown = ", ".join(got[:12]) + (", ..." if len(got) > 12 else "")
-        missing = ", ".join(sorted(wanted - set(got)))
-        note = f" (got {len(got)}: {shown or 'nothing'}{'; missing ' + missing if missing else ''})"
-        results.append((not missing, f"completion: {claim}{note}"))
+Result = tuple[bool, str]  # passed, and what came back
 
-    for n, (key, marked, words) in enumerate(HOVERS):
-        text, position = where(marked)
-        uri = server.open(rules / f"zz_hover_{n}.yaml", text)
-        hover = server.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position})  # fmt: skip
-        contents = (hover or {}).get("contents", "")
-        shown = contents.get("value", "") if isinstance(contents, dict) else str(contents)
-        shown = shown.split("\n\nSource:")[0]  # drop the temporary schema path
-        results.append((words in shown, f"hover on {key} shows its description (got {shown!r})"))
 
-    uri = server.open(rules / "zz_good.yaml", GOOD)
+def completion(server: Server, uri: str, text: str, at: dict[str, int], want: Any) -> Result:
+    doc = {"textDocument": {"uri": uri}, "position": at}
+    result = server.request("textDocument/completion", doc) or []
+    got = [item["label"] for item in (result["items"] if isinstance(result, dict) else result)]
+    missing = ", ".join(sorted(want - set(got)))
+    shown = ", ".join(got[:12]) + (", ..." if len(got) > 12 else "")
+    return not missing, f"{'missing ' + missing + '; ' if missing else ''}got {len(got)}: {shown}"
+
+
+def hover(server: Server, uri: str, text: str, at: dict[str, int], want: Any) -> Result:
+    doc = {"textDocument": {"uri": uri}, "position": at}
+    contents = (server.request("textDocument/hover", doc) or {}).get("contents", "")
+    shown = contents.get("value", "") if isinstance(contents, dict) else str(contents)
+    shown = shown.split("\n\nSource:")[0]  # drop the link to the temporary schema
+    return want in shown, f"got {shown!r}"
+
+
+def diagnostics(server: Server, uri: str, text: str, at: dict[str, int], want: Any) -> Result:
+    wanted = {i for i, line in enumerate(text.split("\n")) if line.endswith("# error")}
     diags = server.wait_diagnostics(uri)
-    results.append((diags == [], f"a correct new file gets no diagnostics (got {describe(diags)})"))
-    for n, (wrong, text) in enumerate(BAD):
-        wanted = {i for i, line in enumerate(text.split("\n")) if line.endswith("# error")}
-        uri = server.open(rules / f"zz_bad_{n}.yaml", text)
-        diags = server.wait_diagnostics(uri) or []
-        got = {d["range"]["start"]["line"] for d in diags if d.get("severity", 1) == 1}
-        lines = ", ".join(str(i + 1) for i in sorted(wanted))
-        note = f"errors on lines {lines} (got {describe(diags)})"
-        results.append((got == wanted, f"diagnostics: {wrong}: {note}"))
+    got = {d["range"]["start"]["line"] for d in diags or [] if d.get("severity", 1) == 1}
+    lines = ", ".join(str(i + 1) for i in sorted(wanted)) or "none"
+    return got == wanted and diags is not None, f"errors wanted on lines {lines}; got {describe(diags)}"  # fmt: skip
 
-    for path in sorted(rules.glob("[!z]*.yaml")):  # the real rule files must all be clean
-        uri = server.open(path, path.read_text())
-        diags = server.wait_diagnostics(uri, settle=0.5)
-        results.append((diags == [], f"rules/{path.name} gets no diagnostics (got {describe(diags)})"))  # fmt: skip
-    return results
+
+def run_checks(server: Server, rules: Path) -> bool:
+    """Run every check, print a line for each, and tell whether all passed."""
+    checks = [(f"completion: {claim}", completion, text, want) for claim, text, want in COMPLETIONS]  # fmt: skip
+    checks += [(f"hover on {key} shows what it means", hover, text, want) for key, text, want in HOVERS]  # fmt: skip
+    checks += [("diagnostics: a correct new file gets none", diagnostics, GOOD, None)]
+    checks += [(f"diagnostics: {wrong}", diagnostics, text, None) for wrong, text in BAD]
+    passed = True
+    for n, (name, check, marked, want) in enumerate(checks):
+        text, at = where(marked)
+        try:
+            uri = server.open(rules / f"zz_check_{n}.yaml", text)
+            ok, note = check(server, uri, text, at, want)
+        except (RuntimeError, TimeoutError, OSError) as error:
+            ok, note = False, str(error)
+        passed &= ok
+        print(f"{'ok' if ok else 'FAILED'}: {name} ({note})", flush=True)
+
+    dirty = []  # the real rule files must all be clean
+    files = sorted(p for p in rules.glob("*.yaml") if not p.name.startswith("zz_check_"))
+    for path in files:
+        diags = server.wait_diagnostics(server.open(path, path.read_text()), settle=0.5)
+        if diags != []:
+            dirty.append(f"{path.name}: {describe(diags)}")
+    print(f"{'FAILED' if dirty else 'ok'}: diagnostics: the {len(files)} files of rules/ get none ({'; '.join(dirty) or 'none'})")  # fmt: skip
+    return passed and not dirty
 
 
 def main() -> int:
@@ -303,14 +265,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / ROOT.name
         shutil.copytree(ROOT / "rules", project / "rules")
-        server = Server(script, project)
+        server = Server(script)
         try:
-            results = run_checks(server, project / "rules")
+            server.initialize(project)
+            passed = run_checks(server, project / "rules")
+        except (RuntimeError, TimeoutError, OSError) as error:
+            print(f"FAILED: talking to the language server: {error}")
+            passed = False
         finally:
             server.close()
-    for ok, line in results:
-        print(("ok: " if ok else "FAILED: ") + line)
-    return 0 if all(ok for ok, _ in results) else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from game.cli._balance import _balance
 from game.cli._parser import MAX_TURNS, _parser
 from game.cli._play import _play
 from game.cli._replay import _replay, _saves
-from game.cli._rules import _bench, _docs, _explain, _schema, _validate
+from game.cli._rules import _bench, _compare, _docs, _explain, _schema, _validate
 from game.cli._run import _run
 from game.cli._sweep import _analyze, _plot, _sweep
 from game.errors import GameError, ParameterError, RulesetError, SimulationError
@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
         "replay": _replay, "saves": _saves, "play": _play, "balance": _balance,
         "sweep": _sweep, "plot": _plot, "analyze": _analyze, "explain": _explain,
+        "compare": _compare,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

@@ -185,6 +185,25 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--graph", type=Path, metavar="FILE.dot",
                          help="write the whole dependency graph in Graphviz's dot language")  # fmt: skip
 
+    compare = sub.add_parser(
+        "compare",
+        help="what a change to the rules does: two rulesets played on the same seeds, every "
+        "metric and score compared",
+    )
+    compare.add_argument("rules_a", type=Path, metavar="RULES_A", help="the rules before (a folder)")  # fmt: skip
+    compare.add_argument("rules_b", type=Path, metavar="RULES_B", help="the rules after (a folder)")  # fmt: skip
+    compare.add_argument("--scenario", metavar="ID", help="the scenario both play (default: each ruleset's default)")  # fmt: skip
+    compare.add_argument("--seeds", type=_positive_int, default=10, metavar="N",
+                         help="games per ruleset, seeds 1 to N (default 10; at least 2)")  # fmt: skip
+    compare.add_argument("--turns", type=_positive_int, metavar="N", help="turns per game")
+    compare.add_argument("--decisions", type=Path, metavar="FILE", help="scripted decisions both play")  # fmt: skip
+    compare.add_argument("--balance", action="store_true",
+                         help="also play the balance tournament on both and show what changed")  # fmt: skip
+    compare.add_argument("--workers", type=_positive_int, metavar="N",
+                         help="worker processes for --balance (default: every core)")  # fmt: skip
+    compare.add_argument("--top", type=_positive_int, metavar="N", help="show the N largest changes")  # fmt: skip
+    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
     bench = sub.add_parser("bench", help="measure this machine's performance figures")
     bench.add_argument("--rules", metavar="DIR", type=Path, help=_RULES_HELP)
     bench.add_argument("--repeat", type=_positive_int, default=10, metavar="N", help="repetitions")

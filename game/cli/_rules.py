@@ -127,6 +127,27 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from game.research._compare import CompareSpec, compare_rulesets, format_comparison
+
+    for given in (args.rules_a, args.rules_b):
+        if not given.is_dir():
+            raise ParameterError("rules", f"{str(given)!r} is not a ruleset folder")
+    spec = CompareSpec(str(args.rules_a), str(args.rules_b), args.scenario, args.seeds,
+                       args.turns, str(args.decisions) if args.decisions else None)  # fmt: skip
+    if args.seeds < 2:
+        raise ParameterError("--seeds", f"--seeds: a confidence interval needs 2 seeds or more, not {args.seeds}")  # fmt: skip
+    tell = None if args.json or not sys.stderr.isatty() else (lambda text: print(f"\r{text:60}", end="", file=sys.stderr))  # fmt: skip
+    report = compare_rulesets(spec, balance=args.balance, workers=args.workers or os.cpu_count() or 1, progress=tell)  # fmt: skip
+    if tell is not None:
+        print("\r" + " " * 61 + "\r", end="", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, indent=2, allow_nan=False))
+    else:
+        print(format_comparison(report, args.top))
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from game.research import format_figures, measure
     from game.research._bench import (

@@ -89,14 +89,12 @@ def _add_ids(schema: dict[str, Any], ruleset: Ruleset) -> None:
     """Restrict each key that names an id of the ruleset to those ids."""
     defs = schema["$defs"]
     nations = list(ruleset.nations)
-    lines = list(ruleset.investment_lines)
     actions = list(ruleset.actions)
     events = list(ruleset.events)
     tags = sorted(
         {t for table in (ruleset.nations, ruleset.firms, ruleset.agencies)
          for spec in table.values() for t in spec.tags}
     )  # fmt: skip
-    attrs = {kind: list(table) for kind, table in ruleset.attributes.items()}
     values = {  # (definition, property) -> the ids its value names
         ("GameSpec", "decision_phase"): ruleset.phases,
         ("GameSpec", "event_phase"): ruleset.phases,
@@ -116,30 +114,43 @@ def _add_ids(schema: dict[str, Any], ruleset: Ruleset) -> None:
     }
     for (name, prop), ids in values.items():
         _restrict(defs[name]["properties"][prop], "enum", ids)
-    inner = {  # scenarios' mappings of mappings: the inner keys (restricted first)
-        "nations": attrs.get("nation", []),
-        "firms": attrs.get("firm", []),
+    # Mapping keys that are ids, each with what it is, for hover and completion.
+    nation_docs = {n: spec.name for n, spec in ruleset.nations.items()}
+    line_docs = {line: spec.doc for line, spec in ruleset.investment_lines.items()}
+    attr_docs = {kind: {name: a.doc or name for name, a in table.items()}
+                 for kind, table in ruleset.attributes.items()}  # fmt: skip
+    parameter_docs = {
+        name: f"{p.doc} From {p.min:g} to {p.max:g}; {p.value:g} by default."
+        for name, p in ruleset.parameters.items()
     }
-    for prop, ids in inner.items():
+    inner = {  # scenarios' mappings of mappings: the inner keys (restricted first)
+        "nations": attr_docs.get("nation", {}),
+        "firms": attr_docs.get("firm", {}),
+    }
+    for prop, docs in inner.items():
         for node in _objects(defs["ScenarioSpec"]["properties"][prop]):
             (values,) = node["patternProperties"].values()
-            _restrict(values, "keys", ids)
+            _restrict(values, "keys", docs)
     keys = {  # (definition, property) -> the ids its mapping's keys name
-        ("BotPolicy", "invest"): lines,
-        ("BotSpec", "invest"): lines,
-        ("DecisionLine", "invest"): lines,
-        ("NationSpec", "attrs"): attrs.get("nation", []),
-        ("FirmSpec", "attrs"): sorted({*attrs.get("firm", []), *attrs.get("agency", [])}),
-        ("ScenarioSpec", "parameters"): list(ruleset.parameters),
-        ("ScenarioSpec", "world"): attrs.get("world", []),
-        ("ScenarioSpec", "nations"): nations,
-        ("ScenarioSpec", "firms"): list(ruleset.firms),
-        ("ScenarioSpec", "seats"): nations,
+        ("BotPolicy", "invest"): line_docs,
+        ("BotSpec", "invest"): line_docs,
+        ("DecisionLine", "invest"): line_docs,
+        ("NationSpec", "attrs"): attr_docs.get("nation", {}),
+        ("FirmSpec", "attrs"): attr_docs.get("agency", {}) | attr_docs.get("firm", {}),
+        ("ScenarioSpec", "parameters"): parameter_docs,
+        ("ScenarioSpec", "world"): attr_docs.get("world", {}),
+        ("ScenarioSpec", "nations"): nation_docs,
+        ("ScenarioSpec", "firms"): {f: spec.name for f, spec in ruleset.firms.items()},
+        ("ScenarioSpec", "seats"): nation_docs,
     }
-    for (name, prop), ids in keys.items():
-        _restrict(defs[name]["properties"][prop], "keys", ids)
-    _restrict(schema["properties"]["objectives"], "keys", nations)
-    _restrict(schema["properties"]["bots"], "keys", nations)
+    for (name, prop), docs in keys.items():
+        _restrict(defs[name]["properties"][prop], "keys", docs)
+    limits = {n: (p.min, p.max) for n, p in ruleset.parameters.items()}
+    for node in _objects(defs["ScenarioSpec"]["properties"]["parameters"]):
+        for ident, (low, high) in limits.items():
+            node["properties"][ident] |= {"minimum": low, "maximum": high}
+    _restrict(schema["properties"]["objectives"], "keys", nation_docs)
+    _restrict(schema["properties"]["bots"], "keys", nation_docs)
 
 
 def _objects(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -148,12 +159,14 @@ def _objects(node: dict[str, Any]) -> list[dict[str, Any]]:
     return found + [a for a in node.get("anyOf", []) if a.get("type") == "object"]
 
 
-def _restrict(node: dict[str, Any], what: str, ids: Iterable[str]) -> None:
+def _restrict(node: dict[str, Any], what: str, ids: Iterable[str] | dict[str, str]) -> None:
     """Limit the string (what="enum") or the mapping's keys (what="keys") at `node`, or in
-    the alternatives of its anyOf (an optional key), to `ids`.
+    the alternatives of its anyOf (an optional key), to `ids`; a mapping's keys given
+    as id -> what it is get that as their description.
 
-    A mapping lists each id as a property, which editors complete and describe; they do
-    not complete from `propertyNames` (yaml-language-server issue 1141)."""
+    A mapping lists each id as a property, which editors complete and describe on hover;
+    they do not complete from `propertyNames` (yaml-language-server issue 1141)."""
+    docs = ids if isinstance(ids, dict) else {}
     ids = list(ids)
     if not ids:
         return
@@ -170,7 +183,11 @@ def _restrict(node: dict[str, Any], what: str, ids: Iterable[str]) -> None:
             continue
         (values,) = target.pop("patternProperties").values()
         target.pop("propertyNames", None)
-        target["properties"] = dict.fromkeys(ids, values)
+        target["properties"] = {
+            ident: values
+            | ({"description": " ".join(docs[ident].split())} if docs.get(ident) else {})
+            for ident in ids
+        }
         target["additionalProperties"] = False
 
 

@@ -91,10 +91,25 @@ def test_the_schema_knows_the_rulesets_ids() -> None:
          ["scenarios", "s", "nations", "TW"]),
         ({"scenarios": {"s": {"doc": "d", "parameters": {"us_cost": 0.4}}}},
          ["scenarios", "s", "parameters"]),
+        ({"scenarios": {"s": {"doc": "d", "parameters": {"shield_floor": 0.9}}}},
+         ["scenarios", "s", "parameters", "shield_floor"]),
     ]  # fmt: skip
     for data, where in wrong:
         found = problems(data)
         assert [path for path, _ in found] == [where], (data, found)
+
+
+def test_an_id_key_says_what_it_names_on_hover() -> None:
+    """A key that is an id (a nation's attribute in a scenario, a parameter, a line) has
+    the ruleset's own doc as its description."""
+    ruleset = load_ruleset(RULES)
+    scenario = rule_file_schema(ruleset)["$defs"]["ScenarioSpec"]["properties"]
+    gdp = scenario["nations"]["properties"]["TW"]["properties"]["gdp"]
+    assert gdp["description"] == " ".join(ruleset.attributes["nation"]["gdp"].doc.split())
+    floor = scenario["parameters"]["properties"]["shield_floor"]
+    assert floor["description"].startswith(ruleset.parameters["shield_floor"].doc)
+    assert (floor["minimum"], floor["maximum"]) == (0, 0.5)
+    assert scenario["seats"]["properties"]["TW"]["description"] == ruleset.nations["TW"].name
 
 
 def test_without_a_ruleset_the_schema_names_no_ids() -> None:
