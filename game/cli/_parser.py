@@ -158,6 +158,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--strict", action="store_true", help="treat warnings as errors (exit 1 when any)"
     )
+    validate.add_argument(
+        "--simulate", type=_positive_int, metavar="N",
+        help="also play N turns of every scenario (3 seeds each) and warn of rules, events "
+        "and bot policies that never act",
+    )  # fmt: skip
 
     schema = sub.add_parser(
         "schema",

@@ -13,8 +13,8 @@ from game.errors import ParameterError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from game.research._lint import lint
     from game.ruleset import load_decisions, load_ruleset
-    from game.ruleset._jsonschema import schema_warnings
 
     folder, name = _rules_folder(args.rules)
     ruleset = load_ruleset(folder)
@@ -27,7 +27,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.decisions is not None:
         lines = load_decisions(args.decisions, ruleset)
         print(f"ok: {args.decisions} — {len(lines)} decision lines")
-    warnings = schema_warnings(ruleset, folder)
+    warnings = lint(ruleset, folder, args.simulate or 0)
     for warning in warnings:
         print(warning, file=sys.stderr)
     if warnings:

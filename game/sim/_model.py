@@ -628,6 +628,20 @@ class GeoModel(mesa.Model):
             c.self, c.target = saved
             self.set_draw_state(state)
 
+    def policies_holding(self, nation: str) -> list[int]:
+        """The indexes of `nation`'s bot policies whose condition holds now, as its bot
+        would read them (its own `chance()` stream), without changing the game."""
+        bot = self.ruleset.bots[nation]
+        c = self.context
+        saved, state = (c.self, c.target), self.draw_state()
+        try:
+            c.self, c.target = self.nations[nation], None
+            self._bot_asked = nation
+            return [i for i, policy in enumerate(bot.policies) if policy.when.fn(c)]
+        finally:
+            c.self, c.target = saved
+            self.set_draw_state(state)
+
     def run(self, progress: Any = None, until: int | None = None) -> GeoModel:
         """Play until the last turn (or turn `until`); call `progress(turn)` after each."""
         stop = self.turns if until is None else min(until, self.turns)
