@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="save a PNG of each screen as it is first shown")  # fmt: skip
     play.add_argument("--saves", type=Path, default=Path("saves"), metavar="DIR",
                       help="where autosaves and saves go (default: saves/)")  # fmt: skip
+    play.add_argument("--rules", type=Path, metavar="DIR",
+                      help=_RULES_HELP + "; F5 in the game reads them again")  # fmt: skip
 
     run = sub.add_parser("run", help="play one game headless and print a summary")
     run.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or a scenario .yaml file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from game.errors import GameError, ParameterError
 
@@ -18,8 +19,11 @@ def _play(args: argparse.Namespace) -> int:
         )
     if args.screenshots is not None and args.screenshots.exists() and not args.screenshots.is_dir():
         raise ParameterError("--screenshots", f"--screenshots {args.screenshots}: not a folder")
+    from game.cli._rules import _rules_folder
+
+    folder, _ = _rules_folder(args.rules)
     if args.load is None:
-        _check_setup(args.scenario, args.seats)
+        _check_setup(folder, args.scenario, args.seats)
     if args.autoplay is None and not _has_display():
         raise GameError(
             "there is no display to open the game's window on; play headless with "
@@ -39,6 +43,7 @@ def _play(args: argparse.Namespace) -> int:
         autoplay=args.autoplay,
         screenshots=args.screenshots,
         saves=args.saves,
+        rules=folder,
         # "How to play" opens by itself until the saves folder holds a game (autoplay
         # shows it for its screenshots).
         first_time=args.autoplay is not None or not any(args.saves.glob("*.json")),
@@ -49,15 +54,17 @@ def _play(args: argparse.Namespace) -> int:
     return code
 
 
-def _check_setup(scenario: str | None, seats: dict[str, str]) -> None:
-    """Refuse a scenario or seat the bundled rules do not have, before a window opens.
+def _check_setup(folder: Path, scenario: str | None, seats: dict[str, str]) -> None:
+    """Refuse rules with errors, or a scenario or seat they do not have, before a window
+    opens.
 
     Raises:
+        RulesetError: when the rules have errors.
         ParameterError: naming the unknown scenario or nation and the known ones.
     """
-    from game.ruleset import DEFAULT_RULES, load_ruleset
+    from game.ruleset import load_ruleset
 
-    ruleset = load_ruleset(DEFAULT_RULES)
+    ruleset = load_ruleset(folder)
     if scenario is not None and scenario not in ruleset.scenarios:
         known = ", ".join(ruleset.scenarios)
         raise ParameterError("--scenario", f"--scenario {scenario}: no such scenario ({known})")

@@ -8,6 +8,7 @@ kind of screen is saved as it is first shown.
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,8 @@ import pygame_gui
 from pygame_gui.elements import UIButton
 from pygame_gui.windows import UIMessageWindow
 
-from game.errors import GameError
+from game.errors import GameError, RulesetError
+from game.ruleset import DEFAULT_RULES
 from game.ui._focus import Focus, tend_windows, top_window
 from game.ui._mapdata import font_path
 from game.ui._present import Presenter
@@ -46,6 +48,7 @@ class PlayOptions:
     screenshots: Path | None = None
     saves: Path = Path("saves")
     first_time: bool = False  # show "how to play" when the first game starts
+    rules: Path | None = None  # the rules folder (None: the bundled rules); F5 reads it again
 
 
 class App:
@@ -188,17 +191,50 @@ class App:
     def _autoplay_done(self) -> bool:
         return self.options.autoplay is not None and self.turns_played >= self.options.autoplay
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, title: str = "Something went wrong") -> None:
         """Show a problem the players must know of (a save that would not load, say)."""
+        wide = 40 if title != "Something went wrong" else 24
         pygame_gui.windows.UIMessageWindow(
-            rect=pygame.Rect(0, 0, self.look.unit * 24, self.look.unit * 12).move(
-                self.look.width // 2 - self.look.unit * 12,
+            rect=pygame.Rect(0, 0, self.look.unit * wide, self.look.unit * 12).move(
+                self.look.width // 2 - self.look.unit * wide // 2,
                 self.look.height // 2 - self.look.unit * 6,
             ),
             html_message=message,
             manager=self.manager,
-            window_title="Something went wrong",
+            window_title=title,
         )
+
+    @property
+    def rules_folder(self) -> Path:
+        """The folder the game's rules are read from (and read again by F5)."""
+        return self.options.rules if self.options.rules is not None else DEFAULT_RULES
+
+    def reload_rules(self) -> bool:
+        """F5: read the rules from disk again and replay the game under them; on errors,
+        show them (file:line:col) and go on with the rules as they were. True when the
+        new rules are in play."""
+        session = self.require_session()
+        turn = session.model.turn
+        try:
+            session.reload_rules(self.rules_folder)
+        except RulesetError as exc:
+            shown = [html.escape(d.render()) for d in exc.diagnostics[:12]]
+            more = len(exc.diagnostics) - len(shown)
+            if more > 0:
+                shown.append(f"… and {more} more (silicon-shield validate lists them all)")
+            self.fail(
+                "The rules were not reloaded; the game goes on with its rules.<br><br>"
+                + "<br>".join(shown),
+                title="The rules have errors",
+            )
+            return False
+        except GameError as exc:
+            self.fail(f"The rules were not reloaded: {html.escape(str(exc))}", title="The rules do not fit this game")  # fmt: skip
+            return False
+        self.next_step()  # a new screen, without the facilitator's menu
+        replayed = f": {turn} turn{'s' if turn != 1 else ''} replayed under them" if turn else ""
+        self.tell(f"Rules reloaded from {self.rules_folder}{replayed}")
+        return True
 
     def tell(self, text: str, seconds: float = 6.0) -> None:
         """Show the room one line (what the facilitator just did) for a few seconds."""
@@ -230,6 +266,9 @@ class App:
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F1 and self.session:
             self.toggle_facilitator()
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F5 and self.session:
+            self.reload_rules()
             return
         if self._keyboard_focus(event):
             return

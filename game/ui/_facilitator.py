@@ -157,15 +157,24 @@ class FacilitatorMenu(Screen):
             "The event fires in the coming quarter",
         )
         y += row + gap
+        third = (full - 2 * gap) // 3
         button(
             "Undo last turn",
             left,
             y,
-            half,
+            third,
             "undo",
             "Take the last quarter back; teams decide it again",
         )
-        button("Save now", right, y, half, "save", "Write the game to the saves folder")
+        button("Save now", left + third + gap, y, third, "save", "Write the game to the saves folder")  # fmt: skip
+        button(
+            "Reload rules (F5)",
+            left + 2 * (third + gap),
+            y,
+            full - 2 * (third + gap),
+            "reload",
+            "Read the rule files again and replay the game under them (a designer's edit)",
+        )
         y += row + gap
         button(
             "Pause (hide the screen)", left, y, half, "pause", "A curtain until a key is pressed"
@@ -260,6 +269,8 @@ class FacilitatorMenu(Screen):
                 self.say(str(exc))
                 return True
             self.say(f"Saved to {path}")
+        elif action == "reload":
+            self.app.reload_rules()
         elif action == "pause":
             self.window.kill()
             self.app.close_overlay()

@@ -11,7 +11,7 @@ import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UITextBox, UITextEntryLine
 
 from game.errors import GameError
-from game.ruleset import DEFAULT_RULES, Ruleset, load_ruleset
+from game.ruleset import Ruleset, load_ruleset
 from game.saves import TEAM_NAME_MAX, SaveListing, list_saves
 from game.ui._screen import Screen
 from game.ui._session import Session, team_name
@@ -31,7 +31,7 @@ class SetupScreen(Screen):
 
     def __init__(self, app: App):
         super().__init__(app)
-        self.ruleset: Ruleset = load_ruleset(DEFAULT_RULES)
+        self.ruleset: Ruleset = load_ruleset(app.rules_folder)
         options = app.options
         self.scenario = options.scenario or self.ruleset.default_scenario
         self.seed = options.seed if options.seed is not None else secrets.randbelow(10_000)

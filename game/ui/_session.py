@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.ruleset import DecisionLine, Ruleset
+from game.ruleset import DecisionLine, Ruleset, load_ruleset
 from game.saves import TEAM_NAME_MAX, Autosaver, read_save, write_save
 from game.sim import Decision, GeoModel, TurnReport
 
@@ -121,6 +121,25 @@ class Session:
         self.model = self.model.rewound()
         self.reports = self.reports[:-1]
         self.decided = {}
+
+    def reload_rules(self, folder: str | Path) -> GeoModel:
+        """Read the rules in `folder` again and replay the game's record under them, to
+        go on from the same turn: the decisions teams, scripts and the facilitator made
+        are applied as recorded, bots decide again under the new rules, and the teams
+        decide the coming turn again.
+
+        Raises:
+            RulesetError: when the rules have errors (listing each at file:line:col);
+                the game goes on unchanged under its rules.
+            RecordError: when the record names what the new rules lack (a nation, an
+                action, an event); the game is unchanged.
+        """
+        ruleset = load_ruleset(folder)
+        model = GeoModel.from_record(self.model.record(), rules=ruleset, trace=self.model.tracing)
+        model.undo_log = list(self.model.undo_log)
+        self.model = model
+        self.decided = {}
+        return model
 
     def inject(self, event: str) -> None:
         """Make `event` happen in the coming turn."""
