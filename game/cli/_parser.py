@@ -190,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--turns", type=_positive_int, metavar="N", help="turns per game")
     explain.add_argument("--json", action="store_true", help="print it as JSON")
     explain.add_argument("--graph", type=Path, metavar="FILE.dot",
-                         help="write the whole dependency graph in Graphviz's dot language")  # fmt: skip
+                         help="write the dependency graph in Graphviz's dot language: the id's neighbourhood, or without an id the whole graph")  # fmt: skip
 
     compare = sub.add_parser(
         "compare",

@@ -18,23 +18,27 @@ def _validate(args: argparse.Namespace) -> int:
 
     folder, name = _rules_folder(args.rules)
     ruleset = load_ruleset(folder)
-    counts = ruleset.counts
-    print(
-        f"ok: {name} — {len(ruleset.files)} files, {counts['rules']} rules, "
-        f"{counts['actions']} actions, {counts['events']} events, {counts['metrics']} metrics, "
-        f"{counts['parameters']} parameters, {counts['scenarios']} scenarios"
-    )
-    if args.decisions is not None:
-        lines = load_decisions(args.decisions, ruleset)
-        print(f"ok: {args.decisions} — {len(lines)} decision lines")
+    # Everything is checked before anything is called ok: the decisions file, then the
+    # warnings (and the games of --simulate, which may fail).
+    lines = load_decisions(args.decisions, ruleset) if args.decisions is not None else None
     warnings = lint(ruleset, folder, args.simulate or 0)
+    failed = bool(warnings) and args.strict
+    if not failed:
+        counts = ruleset.counts
+        print(
+            f"ok: {name} — {len(ruleset.files)} files, {counts['rules']} rules, "
+            f"{counts['actions']} actions, {counts['events']} events, {counts['metrics']} metrics, "
+            f"{counts['parameters']} parameters, {counts['scenarios']} scenarios"
+        )
+        if lines is not None:
+            print(f"ok: {args.decisions} — {len(lines)} decision lines")
     for warning in warnings:
         print(warning, file=sys.stderr)
     if warnings:
         s = "" if len(warnings) == 1 else "s"
         verdict = "errors with --strict" if args.strict else "the rules still load"
         print(f"{len(warnings)} warning{s} ({verdict})", file=sys.stderr)
-    return 1 if warnings and args.strict else 0
+    return 1 if failed else 0
 
 
 def _check_out(out: Path) -> None:

@@ -64,8 +64,8 @@ def explain_id(
     found = [(section, kind) for section, kind in _KINDS if _has(ruleset, section, ident)]
     if not found:
         known = _all_ids(ruleset)
-        raise ParameterError("id", f"no rule, parameter, action, event, metric or attribute "
-                                   f"is called {ident!r}{did_you_mean(ident, known)}")  # fmt: skip
+        raise ParameterError("id", f"no rule, parameter, action, event, metric, attribute, investment line, "
+                                   f"objective or bot is called {ident!r}{did_you_mean(ident, known)}")  # fmt: skip
     play = _Play(ruleset, seeds, turns, scenario) if seeds > 0 else None
     return [_entry(ruleset, graph, section, kind, ident, play) for section, kind in found]
 
@@ -151,15 +151,21 @@ def _entry(
     elif section == "attributes":
         kinds = [k for k, table in ruleset.attributes.items() if ident in table]
         spec = ruleset.attributes[kinds[0]][ident]
-        entry.details = {"of": kinds, "start": spec.value}
+        entry.details = {"of": kinds, "declared start": spec.value}
         if spec.min is not None or spec.max is not None:
-            entry.details["bounds"] = [spec.min, spec.max]
+            low = "" if spec.min is None else f"{spec.min:g}"
+            high = "" if spec.max is None else f"{spec.max:g}"
+            entry.details["bounds"] = (
+                f"{low} to {high}" if low and high else f">= {low}" if low else f"<= {high}"
+            )
     elif section == "investment_lines":
         spec = ruleset.investment_lines[ident]
         entry.details = {"attribute": f"invest_{ident}"}
     elif section == "objectives":
         spec = ruleset.objectives[ident]
-        entry.details = {"terms": [f"{t.weight:g} x {t.over} {t.metric}" for t in spec.terms]}
+        entry.details = {
+            "score": " + ".join(f"{t.weight:g} x {t.over} {t.metric}" for t in spec.terms)
+        }
     else:  # bots
         spec = ruleset.bots[ident]
         entry.details = {"standing split": dict(spec.invest), "policies": len(spec.policies)}
@@ -182,7 +188,7 @@ def _entry(
         "attributes": [("read by", "attributes"), ("changed by", "writes")],
         "metrics": [("scored by", "metrics")],
         "events": [("fired by", "fires"), ("asked about by", "events")],
-        "actions": [("taken by the bots of", "actions")],
+        "actions": [("asked about by", "actions")],
         "investment_lines": [("read by", "attributes")],
         "rules": [("its changes are read by", "attributes")],
     }.get(section, [])
@@ -190,6 +196,10 @@ def _entry(
         label: _flat(_who(graph, lambda u, f=what: bool(names & getattr(u, f))))
         for label, what in links
     }
+    if section == "actions":
+        takers = [n for n, bot in ruleset.bots.items() if any(p.action == ident for p in bot.policies)]  # fmt: skip
+        asked = [x for x in entry.used_by.pop("asked about by") if x.removeprefix("bot ") not in takers]  # fmt: skip
+        entry.used_by = {"taken by the bots of": takers, "asked about by": asked}
     entry.used_by = {k: v for k, v in entry.used_by.items() if v}
     if play is not None:
         about = play.about(section, ident)
@@ -254,9 +264,15 @@ class _Play:
             if finals:
                 lows = [min(s) for s in series]
                 highs = [max(s) for s in series]
-                out["range"] = [round(min(lows), 6), round(max(highs), 6)]
-                out["final, mean"] = round(statistics.fmean(finals), 6)
+                carriers = self._carriers(games[0], ident) if section == "attributes" else 1
+                over = f" (the total over its {carriers} agents)" if carriers > 1 else ""
+                out["range" + over] = [round(min(lows), 6), round(max(highs), 6)]
+                out["final, mean" + over] = round(statistics.fmean(finals), 6)
         return out
+
+    @staticmethod
+    def _carriers(model: Any, name: str) -> int:
+        return len(_start_values(model, name))
 
     @staticmethod
     def _attribute(model: Any, name: str) -> list[float]:
@@ -339,7 +355,7 @@ def graph_dot(ruleset: Ruleset, around: str | None = None) -> str:
     """
     if around is not None and not any(_has(ruleset, s, around) for s, _ in _KINDS):
         hint = did_you_mean(around, _all_ids(ruleset))
-        raise ParameterError("id", f"no rule, parameter, action, event, metric or attribute is called {around!r}{hint}")  # fmt: skip
+        raise ParameterError("id", f"no rule, parameter, action, event, metric, attribute, investment line, objective or bot is called {around!r}{hint}")  # fmt: skip
     graph = dependency_graph(ruleset)
     shapes = {"parameters": ("p", "note", "#fff3c4"), "attributes": ("a", "ellipse", "#dceefb"),
               "rules": ("r", "box", "#e3f4e1"), "actions": ("act", "box", "#fde2e2"),
@@ -357,6 +373,7 @@ def graph_dot(ruleset: Ruleset, around: str | None = None) -> str:
     ]
     declared = {("parameters", p) for p in ruleset.parameters}
     declared |= {("attributes", a) for table in ruleset.attributes.values() for a in table}
+    declared |= {("attributes", "budget")} | {("attributes", f"invest_{line}") for line in ruleset.investment_lines}  # fmt: skip
     declared |= set(graph)
     for section, ident in sorted(declared):
         _, shape, colour = shapes[section]

@@ -120,8 +120,7 @@ def _add_ids(schema: dict[str, Any], ruleset: Ruleset) -> None:
     attr_docs = {kind: {name: a.doc or name for name, a in table.items()}
                  for kind, table in ruleset.attributes.items()}  # fmt: skip
     parameter_docs = {
-        name: f"{p.doc} From {p.min:g} to {p.max:g}; {p.value:g} by default."
-        for name, p in ruleset.parameters.items()
+        name: f"{p.doc} From {p.min:g} to {p.max:g}." for name, p in ruleset.parameters.items()
     }
     inner = {  # scenarios' mappings of mappings: the inner keys (restricted first)
         "nations": attr_docs.get("nation", {}),
@@ -202,7 +201,7 @@ def schema_warnings(ruleset: Ruleset, folder: Path) -> list[str]:
     out = []
     if stale_schema(ruleset, folder) is not None:
         out.append(
-            f"{path}:1:1: warning: out of date with the rules (their ids have changed): "
+            f"{path}:1:1: warning: out of date with the rules (ids, docs or ranges have changed): "
             f"editors complete and check the old ones; write it again with: "
             f"silicon-shield schema --rules {folder} --out {path}"
         )

@@ -109,8 +109,8 @@ def test_an_unknown_id_is_one_line_with_the_closest(tmp_path: Path) -> None:
     done = cli("shield_flor", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == (
-        "silicon-shield explain: error: no rule, parameter, action, event, metric or "
-        "attribute is called 'shield_flor' (did you mean 'shield_floor'?)\n"
+        "silicon-shield explain: error: no rule, parameter, action, event, metric, attribute, "
+        "investment line, objective or bot is called 'shield_flor' (did you mean 'shield_floor'?)\n"
     )
     assert cli(cwd=tmp_path).returncode == 2
 

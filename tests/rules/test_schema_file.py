@@ -131,7 +131,7 @@ def test_validate_warns_of_a_stale_schema_and_a_missing_first_line(tmp_path: Pat
     assert done.stdout.startswith("ok: rules — 20 files")
     warnings = done.stderr.splitlines()
     assert warnings == [
-        "rules/schema.json:1:1: warning: out of date with the rules (their ids have changed): "
+        "rules/schema.json:1:1: warning: out of date with the rules (ids, docs or ranges have changed): "
         "editors complete and check the old ones; write it again with: "
         "silicon-shield schema --rules rules --out rules/schema.json",
         f"rules/uk.yaml:1:1: warning: no schema line: make the first line '{MODELINE}' for "
