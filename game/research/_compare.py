@@ -82,9 +82,7 @@ def compare_rulesets(
         if nation in b.objectives:
             rows.append(_row(f"score {nation}", [s[nation] for s in scores_a], [s[nation] for s in scores_b]))  # fmt: skip
     changed = [r for r in rows if r["differs"]]
-    changed.sort(key=lambda r: (-r.pop("size"), r["name"]))
-    for r in rows:
-        r.pop("size", None)
+    changed.sort(key=_size)
     report["changes"] = changed
     report["unchanged"] = sorted(r["name"] for r in rows if not r["differs"])
     report["only_in_a"] = sorted(set(a.metrics) - set(b.metrics))
@@ -130,10 +128,14 @@ def _row(name: str, a: list[list[float]], b: list[list[float]]) -> dict[str, Any
         "along_ci95": _r(along_half),
         "significant": abs(final) > final_half or abs(along) > along_half,
         "differs": differs,
-        # Ranked by the size of the change at the end relative to the metric's size (a
-        # change from zero first), then along the way.
-        "size": math.inf if math.isinf(relative) else abs(relative) + 1e-12 * abs(along),
     }
+
+
+def _size(row: dict[str, Any]) -> tuple[float, float, str]:
+    """The order of the changes: by the size of the change at the end relative to the
+    metric's size (a change from zero first), then along the way, then by name."""
+    relative = math.inf if row["relative"] is None else abs(row["relative"])
+    return (-relative, -abs(row["along_change"]), row["name"])
 
 
 def _r(x: float) -> float:

@@ -105,7 +105,7 @@ def _who(graph: dict[tuple[str, str], Uses], test: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for (section, ident), uses in graph.items():
         if test(uses):
-            out.setdefault(section if section != "game" else "game", []).append(ident)
+            out.setdefault(section, []).append(ident)
     return {k: sorted(v) for k, v in sorted(out.items())}
 
 
