@@ -152,6 +152,7 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
         "unknown_parameter": (["run", "--turns", "1", "--set", "us_cost_premum=0.4"], MAIN),
         "non_numeric": (["run", "--turns", "1", "--set", "us_cost_premium=abc"], MAIN),
         "out_of_range": (["run", "--turns", "1", "--set", "us_cost_premium=0.9"], MAIN),
+        "fraction": (["run", "--turns", "1", "--set", "t7_min_members=4.5"], MAIN),
         "no_equals": (["run", "--turns", "1", "--set", "foo"], MAIN),
         "zero_turns": (["run", "--turns", "0"], MAIN),
         "no_command": ([], MAIN),
@@ -347,6 +348,19 @@ def test_set_message_names_the_parameter(failures: dict[str, Result]) -> None:
     assert "us_cost_premium" in message
     assert "0.3" in message
     assert "0.5" in message
+
+
+def test_set_gives_an_integer_parameter_a_whole_number(failures: dict[str, Result]) -> None:
+    """--set of a count (declared integer: true) to a fraction exits 2 in one line."""
+    result = failures["fraction"]
+    assert result.code == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            "t7_min_members = 4.5 is not a whole number (the parameter is declared 'integer: true')"
+        )
+    )
 
 
 def test_no_command_exits_2(failures: dict[str, Result]) -> None:

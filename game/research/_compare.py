@@ -175,9 +175,12 @@ def _entry_changes(a: Ruleset, b: Ruleset) -> list[dict[str, str]]:
         for name in sorted(set(table_a) | set(table_b)):
             if table_a.get(name) != table_b.get(name):
                 change = "only in A" if name not in table_b else "only in B" if name not in table_a else "changed"  # fmt: skip
-                out.append({"entry": f"{kind} attribute {name}", "change": change, "where": ""})
+                place = (b if name in table_b else a).places.get(f"attributes.{kind}", {}).get(name)
+                where = f"{place[0]}:{place[1]}" if place else ""
+                out.append({"entry": f"{kind} attribute {name}", "change": change, "where": where})
     if a.game != b.game:
-        out.append({"entry": "game", "change": "changed", "where": ""})
+        where = next((f"{name}:{text.splitlines().index('game:') + 1}" for name, text in sorted(b.sources.items()) if "game:" in text.splitlines()), "")  # fmt: skip
+        out.append({"entry": "game", "change": "changed", "where": where})
     return out
 
 

@@ -137,6 +137,8 @@ def _entry(
     elif section == "parameters":
         spec = ruleset.parameters[ident]
         entry.details = {"value": spec.value, "range": [spec.min, spec.max]}
+        if spec.integer:
+            entry.details["integer"] = "yes: scenarios, --set and sweeps give it whole numbers"
     elif section == "actions":
         spec = ruleset.actions[ident].spec
         entry.details = {"target": spec.target}
@@ -203,7 +205,7 @@ def _entry(
     entry.used_by = {k: v for k, v in entry.used_by.items() if v}
     if play is not None:
         about = play.about(section, ident)
-        entry.in_play = about if len(about) > 1 else {}
+        entry.in_play = about if len(about) > 3 else {}
     return entry
 
 
@@ -227,14 +229,11 @@ class _Play:
         first = self.models[0]
         self.turns = first.turns
         self.scenario = first.scenario_id
-        self.label = (
-            f"{seeds} bot game{'s' if seeds > 1 else ''} of {first.turns} turns ({self.scenario})"
-        )
 
     def about(self, section: str, ident: str) -> dict[str, Any]:
         games = self.models
         total = self.turns * len(games)
-        out: dict[str, Any] = {"games": self.label}
+        out: dict[str, Any] = {"games": len(games), "turns": self.turns, "scenario": self.scenario}
         if section in ("rules", "events", "actions"):
             turns: set[tuple[int, int]] = set()
             changes = 0
@@ -249,9 +248,8 @@ class _Play:
                     turns |= {(g, t) for t, e, _ in model.fired_events if e == ident}
                 if section == "actions":
                     turns |= {(g, t) for t, _, a, _ in model.action_log if a == ident}
-            verb = {"rules": "changed something", "events": "fired", "actions": "taken"}[section]
-            out[verb] = f"in {len(turns)} of {total} turns ({len(turns) / total:.0%})"
-            out["changes made"] = changes
+            verb = {"rules": "changed", "events": "fired", "actions": "taken"}[section]
+            out |= {f"turns_{verb}": len(turns), "turns_played": total, "changes": changes}
         elif section in ("attributes", "metrics"):
             series = (
                 [model.history[ident] for model in games]
@@ -260,14 +258,13 @@ class _Play:
             )
             finals = [s[-1] for s in series if s]
             moved = sum(1 for s in series for a, b in itertools.pairwise(s) if a != b)
-            out["moved"] = f"in {moved} of {total - len(games)} turn-to-turn steps"
+            out |= {"steps_moved": moved, "steps": total - len(games)}
             if finals:
                 lows = [min(s) for s in series]
                 highs = [max(s) for s in series]
-                carriers = self._carriers(games[0], ident) if section == "attributes" else 1
-                over = f" (the total over its {carriers} agents)" if carriers > 1 else ""
-                out["range" + over] = [round(min(lows), 6), round(max(highs), 6)]
-                out["final, mean" + over] = round(statistics.fmean(finals), 6)
+                out["agents"] = self._carriers(games[0], ident) if section == "attributes" else 1
+                out["range"] = [round(min(lows), 6), round(max(highs), 6)]
+                out["final_mean"] = round(statistics.fmean(finals), 6)
         return out
 
     @staticmethod
@@ -326,12 +323,28 @@ def format_entries(entries: list[Entry]) -> str:
         for how, items in entry.used_by.items():
             out.append(f"  {how}: {', '.join(items)}")
         if entry.in_play:
-            play = dict(entry.in_play)
-            out.append(f"  in {play.pop('games')}:")
-            for key, value in play.items():
-                out.append(f"    {key}: {_shown(value)}")
+            out += _in_play(entry.in_play)
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+def _in_play(play: dict[str, Any]) -> list[str]:
+    """The text lines of what an entry did in the bot games."""
+    n = play["games"]
+    out = [f"  in {n} bot game{'s' if n > 1 else ''} of {play['turns']} turns ({play['scenario']}):"]  # fmt: skip
+    for verb, words in (("changed", "changed something"), ("fired", "fired"), ("taken", "taken")):
+        if f"turns_{verb}" in play:
+            done, total = play[f"turns_{verb}"], play["turns_played"]
+            out.append(f"    {words}: in {done} of {total} turns ({done / total:.0%})")
+            out.append(f"    changes made: {play['changes']}")
+    if "steps" in play:
+        out.append(f"    moved: in {play['steps_moved']} of {play['steps']} turn-to-turn steps")
+    if "range" in play:
+        agents = play["agents"]
+        over = f" (the total over its {agents} agents)" if agents > 1 else ""
+        out.append(f"    range{over}: {_shown(play['range'])}")
+        out.append(f"    final, mean{over}: {_shown(play['final_mean'])}")
+    return out
 
 
 def _shown(value: Any) -> str:

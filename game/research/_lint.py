@@ -7,8 +7,9 @@ Each warning is a line `path:line:col: warning: message` at the entry it is abou
 - a condition that does not depend on the game (`when`, `requires`, a policy's `when`,
   a `chance`), so it always or never holds, and a metric that is a constant;
 - with `simulate=N`, after N turns of every scenario over a few seeds with bots at every
-  seat: rules that never change anything, events that never fire, and bot policies
-  whose condition never holds.
+  seat: rules that never change anything, events that never fire, actions never
+  available to any nation or never taken by a bot, and bot policies whose condition
+  never holds.
 
 The dependency graph (`game.ruleset._graph`) tells what reads what; the games are real.
 """
@@ -28,13 +29,21 @@ SIMULATED_SEEDS = 3  # games per scenario with --simulate
 
 
 def lint(ruleset: Ruleset, folder: Path, simulate: int = 0) -> list[str]:
-    """Every warning about the ruleset in `folder`, in file order within each kind."""
+    """Every warning about the ruleset in `folder`: the schema file's first, then the
+    others by file, line and column."""
     warn = _Warnings(ruleset, Path(folder))
     _unused(ruleset, warn)
     _constant(ruleset, warn)
     if simulate > 0:
         _never(ruleset, warn, simulate)
-    return schema_warnings(ruleset, folder) + warn.lines
+    return schema_warnings(ruleset, folder) + sorted(warn.lines, key=_position)
+
+
+def _position(line: str) -> tuple[str, int, int]:
+    """A warning's file, line and column, to list warnings in file order as errors are."""
+    where = line.partition(": warning: ")[0]
+    path, line_no, col = where.rsplit(":", 2)
+    return path, int(line_no), int(col)
 
 
 class _Warnings:
@@ -98,10 +107,13 @@ def _constant(ruleset: Ruleset, warn: _Warnings) -> None:
             value = fixed(policy.when)
             if value is not None and policy.when.source.strip() != "true":
                 warn.lines.append(f"{policy.where}: warning: {_always(f'policy {i} of bot {nation}', 'when', value)}")  # fmt: skip
+    first: dict[str, str] = {}  # compiled formula -> the first metric with it
     for ident, metric in ruleset.metrics.items():
         value = fixed(metric.expr)
         if value is not None:
             warn.at("metrics", ident, f"metric {ident!r} is the constant {value:g}: its formula reads nothing of the game")  # fmt: skip
+        elif first.setdefault(metric.expr.code, ident) != ident:
+            warn.at("metrics", ident, f"metric {ident!r} measures the same as metric {first[metric.expr.code]!r} (the same formula): one of them is not needed")  # fmt: skip
 
 
 def _always(what: str, word: str, value: Any) -> str:
@@ -119,6 +131,8 @@ def _never(ruleset: Ruleset, warn: _Warnings, turns: int) -> None:
     changed: set[str] = set()
     fired: set[str] = set()
     holding: set[tuple[str, int]] = set()
+    available: set[str] = set()
+    taken: set[str] = set()
     scenarios = list(ruleset.scenarios)
     for scenario in scenarios:
         for seed in range(1, SIMULATED_SEEDS + 1):
@@ -128,6 +142,7 @@ def _never(ruleset: Ruleset, warn: _Warnings, turns: int) -> None:
 
             def asked(nation: str, model: Any = model, ask: Any = ask) -> Any:
                 holding.update((nation, i) for i in model.policies_holding(nation))
+                available.update(o.action for o in model.action_options(nation) if o.available)
                 return ask(nation)
 
             model.ask_bot = asked
@@ -138,6 +153,7 @@ def _never(ruleset: Ruleset, warn: _Warnings, turns: int) -> None:
             changed |= {cause for item in model.news for cause in item.causes}
             changed |= {cause for _, _, cause in model.fired_events}
             fired |= {event for _, event, _ in model.fired_events}
+            taken |= {action for line in model.decision_log for action, _ in line.actions}
     games = f"{turns} turns of {len(scenarios)} scenario{'s' if len(scenarios) > 1 else ''} x {SIMULATED_SEEDS} seeds"  # fmt: skip
     for rule in ruleset.all_rules():
         if rule.id not in changed:
@@ -145,6 +161,13 @@ def _never(ruleset: Ruleset, warn: _Warnings, turns: int) -> None:
     for ident in ruleset.events:
         if ident not in fired:
             warn.at("events", ident, f"event {ident!r} never fired in {games}")
+    for ident, action in ruleset.actions.items():
+        if action.spec.answer:
+            continue  # an answer is available only while a proposal waits
+        if ident not in available:
+            warn.at("actions", ident, f"action {ident!r} was never available to any nation (its 'requires' never held) in {games}")  # fmt: skip
+        elif ident not in taken:
+            warn.at("actions", ident, f"action {ident!r} was never taken by a bot in {games} (teams may still take it)")  # fmt: skip
     for nation, bot in ruleset.bots.items():
         for i, policy in enumerate(bot.policies):
             if (nation, i) not in holding:

@@ -184,8 +184,9 @@ def plan(spec: SweepSpec, ruleset: Ruleset) -> list[SweepRun]:
         for name, values in spec.vary:
             p = ruleset.parameters[name]
             for value in values:
-                if not p.min <= value <= p.max:
-                    raise ParameterError("vary", f"{name}={value:g} is outside its range {p.min:g} to {p.max:g}")  # fmt: skip
+                why = p.refuses(value)
+                if why:
+                    raise ParameterError("vary", f"{name}={value:g} {why}")
         points = [
             dict(zip(names, combo, strict=True))
             for combo in itertools.product(*(values for _, values in spec.vary))
@@ -243,7 +244,11 @@ def _sample(spec: SweepSpec, names: list[str], ruleset: Ruleset) -> list[dict[st
             f"{option} needs {needs}; install the research extra: "
             "pip install 'silicon-shield[research]'",
         ) from None
-    return [{n: round(float(v), 10) for n, v in zip(names, row, strict=True)} for row in rows]
+    whole = {n for n in names if ruleset.parameters[n].integer}  # counts: whole numbers
+    return [
+        {n: float(round(v)) if n in whole else round(float(v), 10) for n, v in zip(names, row, strict=True)}
+        for row in rows
+    ]  # fmt: skip
 
 
 # Playing ---------------------------------------------------------------------------

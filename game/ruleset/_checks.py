@@ -35,6 +35,7 @@ from game.ruleset._schema import (
     SECTIONS,
     AttributeSpec,
     AttributesSpec,
+    KeyValueError,
     RuleFile,
     allowed_keys,
     attribute_entry,
@@ -58,6 +59,9 @@ class _Checker:
         self.origin: dict[tuple[str, ...], tuple[YamlDoc, Path_]] = {}
         self.ns = Namespace()
         self.broken: set[str] = set()
+        # Entries that failed their own checks, as written: their expressions are still
+        # compiled, so that one pass reports those errors too.
+        self.broken_entries: list[tuple[YamlDoc, tuple[str, str], Any]] = []
         self.attribute_specs: dict[str, dict[str, Any]] = {}
         self._acting = ""  # the nation of the decision line being checked
 
@@ -141,6 +145,7 @@ class _Checker:
                 checked = self._check(doc, (section, ident), model, item)
                 if checked is None:
                     self.broken.add(ident)
+                    self.broken_entries.append((doc, (section, ident), item))
                 else:
                     items[ident] = checked
         return types.SimpleNamespace(**{s: out.get(s, {}) for s in SECTIONS})
@@ -196,19 +201,30 @@ class _Checker:
         designer sees one message, at the typo, with its "did you mean".
         """
         misspelt = set()
+        renamed: dict[tuple[Any, ...], str] = {}  # unknown key -> the one missing key it may be
         for problem in problems:
             loc = tuple(problem["loc"])
             if problem["type"] == "extra_forbidden" and len(loc) > 1:
-                hint = did_you_mean(str(loc[-1]), allowed_keys(loc[:-1], root))
-                misspelt |= {
-                    tuple(p["loc"])
-                    for p in problems
-                    if p["type"] == "missing"
-                    and tuple(p["loc"][:-1]) == loc[:-1]
-                    and f"{p['loc'][-1]!r}" in hint
-                }
+                hint = did_you_mean(
+                    str(loc[-1]), _unwritten(doc, loc, allowed_keys(loc[:-1], root))
+                )
+                missing = [tuple(p["loc"]) for p in problems
+                           if p["type"] == "missing" and tuple(p["loc"][:-1]) == loc[:-1]]  # fmt: skip
+                extra = [p for p in problems if p["type"] == "extra_forbidden"
+                         and tuple(p["loc"][:-1]) == loc[:-1]]  # fmt: skip
+                misspelt |= {m for m in missing if f"{m[-1]!r}" in hint}
+                if not hint and len(missing) == 1 and len(extra) == 1:
+                    misspelt.add(missing[0])  # one key unknown, one missing: said once
+                    renamed[loc] = str(missing[0][-1])
         for problem in problems:
-            if problem["type"] != "missing" or tuple(problem["loc"]) not in misspelt:
+            loc = tuple(problem["loc"])
+            if loc in renamed:
+                message = (
+                    f"unknown key {clip_text(loc[-1])} in {_describe(loc[:-1])}, which lacks "
+                    f"the required key {renamed[loc]!r}: is this it?"
+                )
+                self.error(doc, loc, message, key=True)
+            elif problem["type"] != "missing" or loc not in misspelt:
                 self._schema_error(doc, problem, root)
 
     def _schema_error(self, doc: YamlDoc, problem: Any, root: Any = RuleFile) -> None:
@@ -229,10 +245,9 @@ class _Checker:
             allowed = allowed_keys(loc[:-1], root)
             what = "section" if len(loc) == 1 else "key"
             context = f" in {_describe(loc[:-1])}" if len(loc) > 1 else ""
-            message = (
-                f"unknown {what} {clip_text(loc[-1])}{context}{did_you_mean(str(loc[-1]), allowed)}"
-            )
-            if allowed and not did_you_mean(str(loc[-1]), allowed):
+            hint = did_you_mean(str(loc[-1]), _unwritten(doc, loc, allowed))
+            message = f"unknown {what} {clip_text(loc[-1])}{context}{hint}"
+            if allowed and not hint:
                 message += f"; expected one of: {', '.join(sorted(allowed))}"
             self.error(doc, loc, message, key=True)
             return
@@ -245,6 +260,16 @@ class _Checker:
             )
             return
         ctx = problem.get("ctx", {})
+        error = ctx.get("error")
+        if isinstance(error, KeyValueError):  # a model's own check that names the key it is about
+            self.error(doc, (*loc, error.key), f"{_describe(loc)}: {error}")
+            return
+        if kind == "literal_error":
+            choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            hint = did_you_mean(got, choices) if isinstance(got, str) else ""
+            message = f"{_describe(loc)}: {clip_text(got)} is not one of {', '.join(choices)}"
+            self.error(doc, loc, message + hint)
+            return
         friendly = {
             "string_pattern_mismatch": "invalid format" + _FORMATS.get(ctx.get("pattern", ""), ""),
             "model_type": "expected a mapping (key: value lines)",
@@ -259,7 +284,6 @@ class _Checker:
             "too_short": "must not be empty",
             "string_too_short": "must not be empty",
             "string_too_long": f"is longer than {ctx.get('max_length')} characters",
-            "literal_error": f"expected one of {ctx.get('expected')}",
         }
         message = friendly.get(kind, problem.get("msg", "").removeprefix("Value error, "))
         if not kind.startswith("value_error") and kind != "assertion_error":
@@ -348,13 +372,9 @@ class _Checker:
         params = merged["parameters"]
         for name, value in spec.parameters.items():
             if self._known(name, set(params), ref, ("parameters", name), "parameter", key=True):
-                p = params[name]
-                if not p.min <= value <= p.max:
-                    self.at(
-                        ref,
-                        ("parameters", name),
-                        f"{name} = {value} is outside its range [{p.min}, {p.max}]",
-                    )
+                why = params[name].refuses(value)
+                if why:
+                    self.at(ref, ("parameters", name), f"{name} = {value:g} {why}")
         for name, value in spec.world.items():
             self._known(
                 name, self.ns.attributes["world"], ref, ("world", name), "world attribute", key=True
@@ -409,6 +429,13 @@ class _Checker:
         """
         for ref, sub, message in event_chain_problems(merged):
             self.at(ref, sub, message)
+
+
+def _unwritten(doc: YamlDoc, loc: tuple[Any, ...], allowed: set[str]) -> set[str]:
+    """The keys allowed beside the unknown key at `loc` that its mapping does not already
+    have (a key written correctly is not what a misspelt one meant)."""
+    written = {path[-1] for path in doc.keys if len(path) == len(loc) and path[:-1] == loc[:-1]}
+    return allowed - written
 
 
 def _describe(loc: tuple[Any, ...]) -> str:

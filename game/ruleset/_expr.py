@@ -233,8 +233,14 @@ class _Compiler:
         if name == "self" or name == "target":
             kind = self.scope.self_kind if name == "self" else self.scope.target_kind
             if kind is None:
-                where = "here" if name == "self" else "here (only actions with a target have one)"
-                raise self.fail(node, f"'{name}' is not available {where}")
+                why = (
+                    "here: this formula is about the whole world, not one agent (a rule "
+                    "without for_each, an event or a metric); use for_each: nations, firms "
+                    "or agencies, or name one, as nation('TW')"
+                    if name == "self"
+                    else "here: only actions with 'target: nation' have one"
+                )
+                raise self.fail(node, f"'{name}' is not available {why}")
             return f"c.{name}", kind
         if name == "world":
             return "c.world", "world"

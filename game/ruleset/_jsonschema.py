@@ -120,7 +120,8 @@ def _add_ids(schema: dict[str, Any], ruleset: Ruleset) -> None:
     attr_docs = {kind: {name: a.doc or name for name, a in table.items()}
                  for kind, table in ruleset.attributes.items()}  # fmt: skip
     parameter_docs = {
-        name: f"{p.doc} From {p.min:g} to {p.max:g}." for name, p in ruleset.parameters.items()
+        name: f"{p.doc} {'A whole number from' if p.integer else 'From'} {p.min:g} to {p.max:g}."
+        for name, p in ruleset.parameters.items()
     }
     inner = {  # scenarios' mappings of mappings: the inner keys (restricted first)
         "nations": attr_docs.get("nation", {}),
@@ -144,10 +145,11 @@ def _add_ids(schema: dict[str, Any], ruleset: Ruleset) -> None:
     }
     for (name, prop), docs in keys.items():
         _restrict(defs[name]["properties"][prop], "keys", docs)
-    limits = {n: (p.min, p.max) for n, p in ruleset.parameters.items()}
     for node in _objects(defs["ScenarioSpec"]["properties"]["parameters"]):
-        for ident, (low, high) in limits.items():
-            node["properties"][ident] |= {"minimum": low, "maximum": high}
+        for ident, p in ruleset.parameters.items():
+            node["properties"][ident] |= {"minimum": p.min, "maximum": p.max}
+            if p.integer:
+                node["properties"][ident]["multipleOf"] = 1
     _restrict(schema["properties"]["objectives"], "keys", nation_docs)
     _restrict(schema["properties"]["bots"], "keys", nation_docs)
 

@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,18 @@ class _Loader(_Checker):
         super().__init__()
         self.root = root
         self.files = files
+
+    def _broken_expressions(self) -> None:
+        """Compile the expressions of entries that failed their own checks (an unknown key,
+        a missing doc), where the entry says plainly what they are about."""
+        for doc, (section, ident), item in self.broken_entries:
+            scope = _written_scope(section, item)
+            if scope is None:
+                continue
+            ref = ("broken", section, ident)
+            self.origin[ref] = (doc, (section, ident))
+            for sub, text in _written_expressions(section, item):
+                self.expr(ref, sub, text, scope)
 
     # Passes ------------------------------------------------------------------------
     def load(self) -> Ruleset:
@@ -335,6 +348,7 @@ class _Loader(_Checker):
             self._known(getattr(game, field), set(phases), ("game",), (field,), "phase")
         budget = self.expr(("game",), ("budget",), game.budget, Scope("nation"))
 
+        self._broken_expressions()
         nation_scope = Scope("nation")
         rules: dict[str, list[CompiledRule]] = {p: [] for p in phases}
         for ident, spec in merged["rules"].items():
@@ -552,3 +566,43 @@ class _Loader(_Checker):
         # go wrong for targets over several lines or with non-ASCII text.
         obj = self.expr(ref, sub, ast.unparse(body.value), scope, want=None)
         return (obj, body.attr) if obj is not None else None
+
+
+def _written_scope(section: str, item: Any) -> Scope | None:
+    """The scope of a broken entry's expressions, or None where the entry leaves it in
+    doubt (no mapping, an unknown `for_each:` or `target:`)."""
+    if not isinstance(item, dict):
+        return None
+    if section == "rules":
+        kind = item.get("for_each", "world")
+        return Scope(_SCOPES[kind]) if isinstance(kind, str) and kind in _SCOPES else None
+    if section == "actions":
+        target = item.get("target", "none")
+        if target not in ("none", "nation"):
+            return None
+        return Scope("nation", "nation" if target == "nation" else None)
+    if section == "bots":
+        return Scope("nation")
+    return Scope() if section in ("events", "metrics") else None
+
+
+def _written_expressions(section: str, item: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
+    """The expressions written in a broken entry: (path inside the entry, text)."""
+    keys = {"rules": ("when", "chance"), "actions": ("requires",), "events": ("chance",),
+            "metrics": ("expr",)}.get(section, ())  # fmt: skip
+    found: list[tuple[Path_, Any]] = [((key,), item.get(key)) for key in keys]
+    effects: list[tuple[Path_, Any]] = [(("effects",), item.get("effects"))]
+    proposal = item.get("proposal")
+    if section == "actions" and isinstance(proposal, dict):
+        effects += [(("proposal", k), proposal.get(k)) for k in ("on_accept", "on_reject", "on_expire")]  # fmt: skip
+    for at, listed in effects:
+        for i, effect in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(effect, dict):
+                found += [((*at, i, key), effect.get(key)) for key in ("value", "min", "max")]
+    policies = item.get("policies") if section == "bots" else None
+    for i, policy in enumerate(policies if isinstance(policies, list) else []):
+        if isinstance(policy, dict):
+            found.append((("policies", i, "when"), policy.get("when")))
+    for sub, text in found:
+        if isinstance(text, str) and 0 < len(text) <= 2000:
+            yield sub, text

@@ -60,6 +60,8 @@ def document(ruleset: Ruleset, name: str, files: str = "") -> str:
     """What `docs` prints: the reference, saying under its heading which rules it
     describes (`name`); `files` as in `reference`."""
     heading, _, rest = reference(ruleset, files).partition("\n")
+    if " " not in name and not name.endswith((".yaml", "/")):
+        name += "/"  # a folder, as `docs` without --rules names it
     return f"{heading}\n\nRules read from {name}.\n{rest}"
 
 
@@ -223,7 +225,7 @@ class _Reference:
         for name, p in sorted(self.rs.parameters.items()):
             out.append(
                 f"| {self.anchor('parameters', name)}`{name}` | {p.value:g} | {p.min:g} – "
-                f"{p.max:g} | {_cell(p.doc)} | {_origin(p)} | "
+                f"{p.max:g}{' (whole)' if p.integer else ''} | {_cell(p.doc)} | {_origin(p)} | "
                 f"{self.used_by('parameters', name) or '(nothing)'} | "
                 f"{self.place('parameters', name)} |"
             )

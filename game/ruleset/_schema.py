@@ -18,6 +18,14 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=40)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+class KeyValueError(ValueError):
+    """A model's own check's error, reported at `key`'s value rather than the model's."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
 def _number_to_text(value: Any) -> Any:
     """Let designers write `value: 0.5` where an expression is expected."""
     if isinstance(value, bool):
@@ -95,12 +103,29 @@ class ParameterSpec(Documented):
     """The lowest value scenarios, --set and sweeps may give it."""
     max: float
     """The highest value scenarios, --set and sweeps may give it."""
+    integer: bool = False
+    """true for a count (members, quarters): its value, range, scenarios' and --set's values
+    must be whole numbers, and sweeps' samples are rounded to whole numbers."""
 
     @model_validator(mode="after")
     def _in_range(self) -> ParameterSpec:
+        if self.integer:
+            for key in ("value", "min", "max"):
+                number = getattr(self, key)
+                if not float(number).is_integer():
+                    message = f"{key} {number:g} is not a whole number, and the parameter is declared 'integer: true'"  # fmt: skip
+                    raise KeyValueError(key, message)
         if not self.min <= self.value <= self.max:
-            raise ValueError(f"value {self.value} is outside its range [{self.min}, {self.max}]")
+            raise KeyValueError("value", f"value {self.value:g} is outside its range [{self.min:g}, {self.max:g}]")  # fmt: skip
         return self
+
+    def refuses(self, value: float) -> str:
+        """Why `value` cannot be this parameter's value ('' when it can)."""
+        if not self.min <= value <= self.max:
+            return f"is outside its range [{self.min:g}, {self.max:g}]"
+        if self.integer and not float(value).is_integer():
+            return "is not a whole number (the parameter is declared 'integer: true')"
+        return ""
 
 
 class AttributeSpec(Strict):

@@ -296,9 +296,10 @@ class _Mistake:
         keys = self._key_columns(above)
         outer = [c for c in keys if c < col]
         if dash and len(dash.group(1)) == col:
+            item_key = len(previous) - len(previous[col + 1 :].lstrip()) if previous[col + 1 :].strip() else 0  # fmt: skip
             fix = (
-                f"line it up with the keys of its mapping (column {outer[0] + 1})"
-                if outer
+                f"indent it under the item's first key (column {item_key + 1})"
+                if item_key
                 else "indent it under an item"
             )
             return self._here(
@@ -316,10 +317,10 @@ class _Mistake:
         if col == nearest:
             return None
         if outer:
+            inner = min(c for c in keys if c > col)
             return self._here(
-                f"this key is at column {col + 1}, between the keys above it (column "
-                f"{nearest + 1}) and the keys that hold them (column {outer[0] + 1}); line up "
-                "the keys of one mapping"
+                f"this key is at column {col + 1}, between two levels of keys above it "
+                f"(columns {outer[0] + 1} and {inner + 1}); line it up with the keys it belongs with"
             )
         return self._here(
             f"this key is at column {col + 1}, but the keys above it are at column "

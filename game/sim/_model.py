@@ -690,8 +690,10 @@ class GeoModel(mesa.Model):
         rules: str | Path | Ruleset | None = None,
         until: int | None = None,
         trace: bool = False,
+        reports: list[TurnReport] | None = None,
     ) -> GeoModel:
-        """Play a recorded game again, to its last recorded turn (or to turn `until`).
+        """Play a recorded game again, to its last recorded turn (or to turn `until`);
+        each turn's `TurnReport` goes into `reports` when a list is given.
 
         Decisions made by teams, scripts and standing seats are applied as recorded;
         bot seats decide again (the same seed and state give the same choices), and
@@ -719,7 +721,12 @@ class GeoModel(mesa.Model):
         except ParameterError as exc:
             raise RecordError(f"the record does not fit these rules: {exc}") from None
         follow_record(model, record, stop)
-        model.run(until=stop)
+
+        def keep(_turn: int) -> None:
+            if reports is not None and model.last_report is not None:
+                reports.append(model.last_report)
+
+        model.run(progress=keep, until=stop)
         return model
 
     def rewound(self, turn: int | None = None) -> GeoModel:

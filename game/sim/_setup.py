@@ -80,12 +80,9 @@ def resolve_parameters(
             value = float(raw)
         except ValueError:
             raise ParameterError(name, f"parameter {name} needs a number, got {raw!r}") from None
-        spec = specs[name]
-        if not spec.min <= value <= spec.max:
-            raise ParameterError(
-                name,
-                f"parameter {name} = {value:g} is outside its range [{spec.min:g}, {spec.max:g}]",
-            )
+        why = specs[name].refuses(value)
+        if why:
+            raise ParameterError(name, f"parameter {name} = {value:g} {why}")
         values[name] = value
     return values
 

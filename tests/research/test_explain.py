@@ -79,8 +79,9 @@ def test_an_id_of_an_attribute_and_a_metric_explains_both(tmp_path: Path) -> Non
     assert attribute["used_by"] == {"read by": ["metric tick_count"], "changed by": ["rule tick"]}
     # 0 after turns 1 and 2, then 2 more each turn: 2, 4, ..., 16 after turn 10
     assert attribute["in_play"]["range"] == [0, 16]
-    assert attribute["in_play"]["final, mean"] == 16
-    assert attribute["in_play"]["moved"] == "in 16 of 18 turn-to-turn steps"
+    assert attribute["in_play"]["final_mean"] == 16
+    assert (attribute["in_play"]["steps_moved"], attribute["in_play"]["steps"]) == (16, 18)
+    assert (attribute["in_play"]["games"], attribute["in_play"]["turns"]) == (2, 10)
     metric = json.loads(cli("tick_count", "--turns", "10", "--seeds", "1", "--json",
                             cwd=tmp_path).stdout)[0]  # fmt: skip
     assert metric["in_play"]["range"] == [0, 16]
@@ -101,7 +102,7 @@ def test_how_often_an_event_fires_is_what_the_games_show(tmp_path: Path) -> None
         for turn, ident, _ in GeoModel(seed=seed, rules=ruleset).run().fired_events
         if ident == "cable_cut"
     }
-    assert event["in_play"]["fired"].startswith(f"in {len(fired)} of 256 turns")
+    assert (event["in_play"]["turns_fired"], event["in_play"]["turns_played"]) == (len(fired), 256)
     assert event["reads"]["parameters"] == ["cable_calm_factor", "cable_cut_rate", "cable_cut_severity"]  # fmt: skip
 
 

@@ -50,6 +50,15 @@ rules:
         value: 1
 metrics:
   flat_line: {doc: Always four., expr: "2 + 2"}
+  shield_again: {doc: The shield once more., expr: world.silicon_shield}
+actions:
+  out_of_reach:
+    doc: Needs a shield no game reaches.
+    assumption: tests only
+    requires: "world.silicon_shield > 2"
+    effects:
+      - add: world.scribbled
+        value: 1
 """
 
 
@@ -84,13 +93,14 @@ def test_what_loads_but_looks_wrong_is_a_warning_at_its_line(sloppy: Path) -> No
         "rules/sloppy.yaml:12:5: warning: world attribute 'idle' is never read or changed by any rule, action, event, metric or bot",
         "rules/sloppy.yaml:21:3: warning: rule 'dead_branch': 'when' reads nothing of the game: it never holds",
         "rules/sloppy.yaml:38:3: warning: metric 'flat_line' is the constant 4: its formula reads nothing of the game",
-        "5 warnings (the rules still load)",
+        "rules/sloppy.yaml:39:3: warning: metric 'shield_again' measures the same as metric 'silicon_shield' (the same formula): one of them is not needed",
+        "6 warnings (the rules still load)",
     ]  # fmt: skip
     lines = (sloppy / "rules" / "sloppy.yaml").read_text(encoding="utf-8").splitlines()
     assert lines[20] == "  dead_branch:"
     strict = validate("rules", "--strict", cwd=sloppy)
     assert (strict.returncode, strict.stdout) == (1, "")  # nothing said ok
-    assert strict.stderr.splitlines()[-1] == "5 warnings (errors with --strict)"
+    assert strict.stderr.splitlines()[-1] == "6 warnings (errors with --strict)"
 
 
 def test_simulate_names_what_never_acts_in_real_games(sloppy: Path) -> None:
@@ -101,4 +111,8 @@ def test_simulate_names_what_never_acts_in_real_games(sloppy: Path) -> None:
     assert f"rules/sloppy.yaml:29:3: warning: rule 'too_high' never acted (changed nothing, posted no news, fired nothing) {games}" in never  # fmt: skip
     assert any("'dead_branch' never acted" in w for w in never)
     assert not any("'scribble'" in w for w in never)  # it acts every turn
+    actions = [w for w in done.stderr.splitlines() if "warning: action" in w]
+    assert f"rules/sloppy.yaml:41:3: warning: action 'out_of_reach' was never available to any nation (its 'requires' never held) {games}" in actions  # fmt: skip
+    assert any(w.endswith(f"action 'export_control' was never taken by a bot {games} (teams may still take it)") for w in actions)  # fmt: skip
+    assert not any("'press_clean_network'" in w for w in actions)  # the US bot presses members
     assert validate("rules", "--simulate", "0", cwd=sloppy).returncode == 2

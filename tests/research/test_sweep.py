@@ -74,7 +74,8 @@ def test_a_bad_design_is_refused_in_words(tmp_path: Path) -> None:
             "--vary",
             "us_cost_premiun=0.3",
         ): "unknown parameter 'us_cost_premiun' (did you mean 'us_cost_premium'?)",
-        ("--vary", "us_cost_premium=0.9"): "us_cost_premium=0.9 is outside its range 0.3 to 0.5",
+        ("--vary", "us_cost_premium=0.9"): "us_cost_premium=0.9 is outside its range [0.3, 0.5]",
+        ("--vary", "t7_min_members=3,3.5"): "t7_min_members=3.5 is not a whole number",
         ("--vary", "us_cost_premium=a,b"): "expected numbers separated by commas",
         ("--vary", "us_cost_premium"): "needs values",
         (): "give --vary NAME=VALUES",
@@ -360,6 +361,19 @@ def test_a_latin_hypercube_sample_covers_the_declared_ranges(tmp_path: Path) -> 
         assert sorted(int((v - p.min) / width - 1e-9) for v in values) == list(range(20))
     assert plan(spec, ruleset) == runs
     assert plan(SweepSpec(vary=spec.vary, sample=20, seed=4), ruleset) != runs
+
+
+def test_a_sample_gives_integer_parameters_whole_numbers() -> None:
+    """A count (declared integer) is sampled as whole numbers across its whole range; the
+    other parameters keep their fractions."""
+    pytest.importorskip("scipy")
+    ruleset = load_ruleset(DEFAULT_RULES)
+    assert ruleset.parameters["t7_min_members"].integer
+    names = ("t7_min_members", "us_cost_premium")
+    runs = plan(SweepSpec(vary=tuple((n, ()) for n in names), sample=40, seed=1), ruleset)
+    members = {r.parameters["t7_min_members"] for r in runs}
+    assert members == {2.0, 3.0, 4.0, 5.0, 6.0}
+    assert not all(float(r.parameters["us_cost_premium"]).is_integer() for r in runs)
 
 
 def test_the_python_api_returns_a_data_frame() -> None:

@@ -112,6 +112,19 @@ def test_an_id_key_says_what_it_names_on_hover() -> None:
     assert scenario["seats"]["properties"]["TW"]["description"] == ruleset.nations["TW"].name
 
 
+def test_a_scenario_gives_a_count_a_whole_number_in_the_editor() -> None:
+    """A parameter declared integer is a whole number in the schema, said on hover too."""
+    data = {"scenarios": {"s": {"doc": "A test.", "parameters": {"t7_min_members": 3.5}}}}
+    assert problems(data) == [
+        (["scenarios", "s", "parameters", "t7_min_members"], "3.5 is not a multiple of 1")
+    ]
+    data["scenarios"]["s"]["parameters"] = {"t7_min_members": 3, "us_cost_premium": 0.45}
+    assert problems(data) == []
+    params = rule_file_schema(load_ruleset(RULES))["$defs"]["ScenarioSpec"]["properties"]
+    hover = params["parameters"]["properties"]["t7_min_members"]["description"]
+    assert hover.endswith("A whole number from 2 to 6.")
+
+
 def test_without_a_ruleset_the_schema_names_no_ids() -> None:
     schema = rule_file_schema()
     phase = schema["$defs"]["RuleSpec"]["properties"]["phase"]

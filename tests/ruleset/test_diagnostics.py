@@ -74,8 +74,8 @@ def test_de_indented_key_in_a_rule_file(rules):
     )
     line, _ = position(path, "   chance: world.crisis_risk")
     assert rendered(errors(rules)) == [
-        f"{path}:{line}:4: error: this key is at column 4, between the keys above it "
-        "(column 5) and the keys that hold them (column 3); line up the keys of one mapping"
+        f"{path}:{line}:4: error: this key is at column 4, between two levels of keys above "
+        "it (columns 3 and 5); line it up with the keys it belongs with"
     ]
 
 

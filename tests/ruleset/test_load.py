@@ -189,10 +189,26 @@ def test_unknown_section_suggests_the_closest(mini_rules):
 
 def test_unknown_key_suggests_the_closest(mini_rules):
     """An unknown key inside an entry is reported at the key, naming the entry."""
-    path = edit(mini_rules / "world.yaml", "    unit: share", "    unit: share\n    units: 3")
+    path = edit(mini_rules / "world.yaml", "    unit: share", "    units: share")
     d = one(errors(mini_rules), "unknown key")
-    assert_at(d, path, locate(path, "units: 3"))
+    assert_at(d, path, locate(path, "units: share"))
     assert d.message == "unknown key 'units' in metrics.strait_tension (did you mean 'unit'?)"
+
+
+def test_a_key_is_not_taken_for_one_its_entry_already_has(mini_rules):
+    """'stage' is not taken for 'tag' when the rule has its tag: with one key unknown and
+    one required key missing, one message names both."""
+    path = edit(
+        mini_rules / "world.yaml",
+        "    phase: production",
+        "    stage: production\n    for_each: nations\n    tag: ally",
+    )
+    (d,) = errors(mini_rules)
+    assert_at(d, path, locate(path, "stage"))
+    assert d.message == (
+        "unknown key 'stage' in rules.tension_decays, which lacks the required key 'phase': "
+        "is this it?"
+    )
 
 
 def test_unknown_key_without_close_match_lists_the_keys(mini_rules):
@@ -201,6 +217,53 @@ def test_unknown_key_without_close_match_lists_the_keys(mini_rules):
     d = one(errors(mini_rules), "unknown key")
     assert_at(d, path, locate(path, "colour: red"))
     assert "expected one of: doc, expr, unit" in d.message
+
+
+def test_a_misspelt_choice_is_named_with_the_choices_and_the_closest(mini_rules):
+    """A value outside a fixed list (a unit, for_each) names the list and the nearest one."""
+    path = edit(mini_rules / "world.yaml", "    unit: share", "    unit: shares")
+    d = one(errors(mini_rules), "is not one of")
+    assert_at(d, path, locate(path, "shares"))
+    assert d.message == (
+        "metrics.strait_tension.unit: 'shares' is not one of share, index, number, count, "
+        "usd_b, trust (did you mean 'share'?)"
+    )
+    edit(path, "    unit: shares", "    unit: 7")
+    d = one(errors(mini_rules), "is not one of")
+    assert d.message.startswith("metrics.strait_tension.unit: 7 is not one of share, ")
+    assert "did you mean" not in d.message
+
+
+def test_an_entry_with_a_schema_error_still_reports_its_expression_errors(mini_rules):
+    """One pass reports both the entry's unknown key and the mistakes in its expressions,
+    each at its own position."""
+    path = edit(
+        mini_rules / "world.yaml",
+        "    phase: production\n",
+        "    phase: production\n    when: world.strait_tension = 1\n    chanse: 0.5\n",
+    )
+    edit(path, "        value: 0.9", "        value: world.strait_tenson * 0.9")
+    diags = errors(mini_rules)
+    assert_at(one(diags, "unknown key 'chanse'"), path, locate(path, "chanse"))
+    assert_at(one(diags, "use '=='"), path, locate(path, "= 1"))
+    d = one(diags, "strait_tenson")
+    assert_at(d, path, locate(path, "strait_tenson"))
+    assert "did you mean 'strait_tension'" in d.message
+    assert len(diags) == 3, [x.render() for x in diags]
+
+
+def test_a_broken_entry_whose_scope_is_in_doubt_reports_only_its_schema_error(mini_rules):
+    """With for_each misspelt, what `self` is stays unknown: no guesses about expressions."""
+    edit(
+        mini_rules / "world.yaml",
+        "    phase: production\n",
+        "    phase: production\n    for_each: firm\n    when: self.output > 1\n",
+    )
+    diags = errors(mini_rules)
+    assert [d.message for d in diags] == [
+        "rules.tension_decays.for_each: 'firm' is not one of world, nations, firms, agencies "
+        "(did you mean 'firms'?)"
+    ]
 
 
 def test_wrong_type_is_reported_at_the_value(mini_rules):
@@ -231,8 +294,8 @@ def test_parameter_value_outside_its_range(mini_rules):
     """A parameter whose value is outside [min, max] is reported with the range."""
     path = edit(mini_rules / "game.yaml", "    value: 0.5", "    value: 1.5")
     d = one(errors(mini_rules), "outside its range")
-    assert_at(d, path, locate(path, "value: 1.5"))
-    assert "value 1.5 is outside its range [0.0, 1.0]" in d.message
+    assert_at(d, path, locate(path, "1.5"))
+    assert d.message == "parameters.us_cost_premium: value 1.5 is outside its range [0, 1]"
 
 
 def test_scenario_parameter_outside_its_range(mini_rules):
@@ -241,7 +304,43 @@ def test_scenario_parameter_outside_its_range(mini_rules):
     path = write_rules(mini_rules, "scenarios.yaml", text)
     d = one(errors(mini_rules), "outside its range")
     assert_at(d, path, locate(path, "2.0"))
-    assert "us_cost_premium = 2.0 is outside its range [0.0, 1.0]" in d.message
+    assert "us_cost_premium = 2 is outside its range [0, 1]" in d.message
+
+
+def declare_integer(mini_rules: Path, value: str = "3", low: str = "1", high: str = "8") -> Path:
+    """Add the integer parameter `members` to game.yaml's parameters."""
+    text = (
+        f"  members:\n    value: {value}\n    min: {low}\n    max: {high}\n    integer: true\n"
+        "    doc: Members needed.\n    assumption: A round figure.\n"
+    )
+    return edit(mini_rules / "game.yaml", "parameters:\n", "parameters:\n" + text)
+
+
+def test_an_integer_parameter_needs_whole_numbers(mini_rules):
+    """A parameter declared integer with a fractional value or bound is reported there."""
+    path = declare_integer(mini_rules, high="8.5")
+    d = one(errors(mini_rules), "whole number")
+    assert_at(d, path, locate(path, "8.5"))
+    assert (
+        "max 8.5 is not a whole number, and the parameter is declared 'integer: true'" in d.message
+    )
+    edit(path, "max: 8.5", "max: 8")
+    edit(path, "value: 3\n", "value: 3.5\n")
+    d = one(errors(mini_rules), "whole number")
+    assert "value 3.5 is not a whole number" in d.message
+
+
+def test_a_scenario_gives_an_integer_parameter_a_whole_number(mini_rules):
+    """A scenario that sets an integer parameter to a fraction is reported at the value;
+    a whole number written as 4.0 is accepted."""
+    declare_integer(mini_rules)
+    text = "scenarios:\n  calm:\n    doc: A calm start.\n    parameters: {members: 4.5}\n"
+    path = write_rules(mini_rules, "scenarios.yaml", text)
+    d = one(errors(mini_rules), "whole number")
+    assert_at(d, path, locate(path, "4.5"))
+    assert d.message.startswith("members = 4.5 is not a whole number")
+    write_rules(mini_rules, "scenarios.yaml", text.replace("4.5", "4.0"))
+    assert load_ruleset(mini_rules).parameters["members"].integer
 
 
 def test_duplicate_id_across_files_names_both_positions(mini_rules):

@@ -429,8 +429,8 @@ def broken(old: str, new: str) -> bytes:
 SYNTAX_MISTAKES = [
     pytest.param(
         broken("    phase:", "   phase:"),
-        (4, 4, "this key is at column 4, between the keys above it (column 5) and the keys "
-         "that hold them (column 3); line up the keys of one mapping"),
+        (4, 4, "this key is at column 4, between two levels of keys above it (columns 3 and "
+         "5); line it up with the keys it belongs with"),
         id="de-indented-key",
     ),
     pytest.param(
@@ -452,9 +452,15 @@ SYNTAX_MISTAKES = [
     ),
     pytest.param(
         broken("        value: 0.9", "        value: 0.9\n      phase: late"),
-        (8, 7, "this key is at column 7, between the keys above it (column 9) and the keys "
-         "that hold them (column 5); line up the keys of one mapping"),
+        (8, 7, "this key is at column 7, between two levels of keys above it (columns 5 and "
+         "9); line it up with the keys it belongs with"),
         id="key-at-the-column-of-list-items-below-it",
+    ),
+    pytest.param(
+        broken("        value: 0.9", "      value: 0.9"),
+        (7, 7, "this key is lined up with the list items above it (column 7), but a list holds "
+         "only '- ' items; indent it under the item's first key (column 9)"),
+        id="item-key-at-the-column-of-its-dash",
     ),
     pytest.param(
         broken("        value: 0.9", "        value: 0.9\n     - add: world.x\n"),

@@ -13,7 +13,7 @@ from pygame_gui.windows import UIMessageWindow
 
 from game.errors import RulesetError
 from game.ruleset import DEFAULT_RULES, load_ruleset
-from game.sim import Decision
+from game.sim import Decision, RecordError
 from game.ui import Session
 from game.ui._focus import top_window
 
@@ -64,6 +64,30 @@ def test_a_reload_replays_the_game_under_the_edited_rules(rules: Path) -> None:
     session.decide(Decision("US", {"fabs": 1.0}))
     session.resolve()  # and the game goes on
     assert session.model.turn == 3
+
+
+def test_a_reload_keeps_the_reports_of_the_replay_and_the_injected_event(rules: Path) -> None:
+    """The turns' reports (for the debrief) are those played under the new rules, and an
+    event the facilitator injected for the coming turn still happens."""
+    session = played(rules)
+    session.inject("strait_crisis")
+    set_parameter(rules, "defense_weight", "0.8")
+    session.reload_rules(rules)
+    assert [r.turn for r in session.reports] == [1, 2]
+    assert session.reports[-1].metrics["deterrence"][1] == session.model.metric_values["deterrence"]  # fmt: skip
+    report = session.resolve()
+    assert ("strait_crisis", "injected") in report.events
+
+
+def test_a_reload_refuses_rules_without_an_injected_event(rules: Path) -> None:
+    session = played(rules)
+    session.inject("quantum_breakthrough")
+    path = rules / "quantum_ai.yaml"
+    path.write_text(path.read_text().replace("  quantum_breakthrough:", "  quantum_leap:"))
+    before = session.model
+    with pytest.raises(RecordError, match="'quantum_breakthrough' injected for turn 3 is not in these rules"):  # fmt: skip
+        session.reload_rules(rules)
+    assert session.model is before
 
 
 def test_rules_with_errors_leave_the_game_as_it_was(rules: Path) -> None:
