@@ -159,6 +159,8 @@ COMPLETIONS = [  # (what the guide promises, text with CURSOR, labels that must 
     ("a scenario's `nations:` offers the nations", SCENARIO + "    nations:\n      " + CURSOR, {"TW"}),
     ("a scenario's nation offers its attributes",
      SCENARIO + "    nations:\n      TW:\n        " + CURSOR, {"gdp", "defense"}),
+    ("a metric's keys inside '{...}' once a letter is typed",
+     MODELINE + "metrics:\n  m: {doc: A test., e" + CURSOR + "}\n", {"expr"}),
     ("a scenario's `parameters:` offers the parameters",
      SCENARIO + "    parameters:\n      " + CURSOR, {"shield_floor"}),
 ]
@@ -167,6 +169,9 @@ HOVERS = [  # (key, text with CURSOR, words the hover must show)
     ("`phase:`", RULE + "    pha" + CURSOR + "se: market\n", "When in the turn it runs"),
     ("`for_each:`", RULE + "    for_" + CURSOR + "each: nations\n", "once per agent of that kind"),
     ("`fire:`", RULE + "    effects:\n      - fi" + CURSOR + "re: cable_cut\n", "An event to fire"),
+    ("`when:` (an expression)", RULE + "    wh" + CURSOR + "en: world.strait_tension > 0.5\n", "the rule skips the agents"),
+    ("`value:` in an effect", RULE + "    effects:\n      - add: world.x\n        val" + CURSOR + "ue: 1\n", "Expression"),
+    ("`add:` in an effect", RULE + "    effects:\n      - ad" + CURSOR + "d: world.x\n        value: 1\n", "The attribute to add"),
     ("`gdp:` in a scenario's nation (an id key)",
      SCENARIO + "    nations:\n      TW:\n        gd" + CURSOR + "p: 1\n", "$ trillion a year"),
 ]

@@ -163,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--simulate", type=_positive_int, metavar="N",
         help="also play N turns of every scenario (3 seeds each) and warn of rules, events "
-        "and bot policies that never act",
+        "and bot policies that never act, and of actions never available or never taken by a bot",
     )  # fmt: skip
 
     schema = sub.add_parser(

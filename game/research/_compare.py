@@ -11,13 +11,14 @@ whether its best strategy or its dominant ones changed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from game.errors import ParameterError
+from game.errors import ParameterError, RulesetError
 from game.research._balance import BalanceSpec, confidence_interval, run_balance
 from game.ruleset import Ruleset, load_ruleset
 from game.sim import GeoModel
@@ -60,8 +61,8 @@ def compare_rulesets(
     if spec.seeds < 2:
         raise ParameterError("seeds", f"a confidence interval needs 2 seeds or more, not {spec.seeds}")  # fmt: skip
     a, b = load_ruleset(Path(spec.rules_a)), load_ruleset(Path(spec.rules_b))
-    games_a = _games(a, spec, "A", progress)
-    games_b = _games(b, spec, "B", progress)
+    games_a = _games(a, spec, "A", progress, spec.rules_a)
+    games_b = _games(b, spec, "B", progress, spec.rules_b)
     first = games_a[0]
     report: dict[str, Any] = {
         "a": {"rules": spec.rules_a, "hash": a.hash},
@@ -93,12 +94,22 @@ def compare_rulesets(
 
 
 def _games(
-    ruleset: Ruleset, spec: CompareSpec, label: str, progress: Callable[[str], None] | None
+    ruleset: Ruleset,
+    spec: CompareSpec,
+    label: str,
+    progress: Callable[[str], None] | None,
+    folder: str,
 ) -> list[GeoModel]:
     games = []
     for seed in range(1, spec.seeds + 1):
-        model = GeoModel(seed=seed, rules=ruleset, scenario=spec.scenario, turns=spec.turns,
-                         decisions=spec.decisions)  # fmt: skip
+        try:
+            model = GeoModel(seed=seed, rules=ruleset, scenario=spec.scenario, turns=spec.turns,
+                             decisions=spec.decisions)  # fmt: skip
+        except RulesetError as exc:  # the decisions file does not fit this ruleset: say which
+            raise RulesetError([
+                dataclasses.replace(d, message=f"{d.message} (in rules {label}, {folder})")
+                for d in exc.diagnostics
+            ]) from None  # fmt: skip
         games.append(model.run())
         if progress is not None:
             progress(f"rules {label}: game {seed} of {spec.seeds}")

@@ -138,7 +138,7 @@ def _entry(
         spec = ruleset.parameters[ident]
         entry.details = {"value": spec.value, "range": [spec.min, spec.max]}
         if spec.integer:
-            entry.details["integer"] = "yes: scenarios, --set and sweeps give it whole numbers"
+            entry.details["integer"] = True
     elif section == "actions":
         spec = ruleset.actions[ident].spec
         entry.details = {"target": spec.target}
@@ -155,11 +155,7 @@ def _entry(
         spec = ruleset.attributes[kinds[0]][ident]
         entry.details = {"of": kinds, "declared start": spec.value}
         if spec.min is not None or spec.max is not None:
-            low = "" if spec.min is None else f"{spec.min:g}"
-            high = "" if spec.max is None else f"{spec.max:g}"
-            entry.details["bounds"] = (
-                f"{low} to {high}" if low and high else f">= {low}" if low else f"<= {high}"
-            )
+            entry.details["bounds"] = [spec.min, spec.max]
     elif section == "investment_lines":
         spec = ruleset.investment_lines[ident]
         entry.details = {"attribute": f"invest_{ident}"}
@@ -312,7 +308,7 @@ def format_entries(entries: list[Entry]) -> str:
         for place in entry.where:
             out.append(f"  written at {place}")
         for key, value in entry.details.items():
-            out.append(f"  {key}: {_shown(value)}")
+            out.append(f"  {key}: {_detail(key, value)}")
         for label, text in entry.origin.items():
             out.append(f"  {label}: {text}")
         for what, items in entry.reads.items():
@@ -326,6 +322,18 @@ def format_entries(entries: list[Entry]) -> str:
             out += _in_play(entry.in_play)
         out.append("")
     return "\n".join(out).rstrip("\n")
+
+
+def _detail(key: str, value: Any) -> str:
+    """One detail of an entry, in words."""
+    if key == "integer":
+        return "yes: scenarios, --set and sweeps give it whole numbers"
+    if key == "bounds":
+        low, high = value
+        if low is not None and high is not None:
+            return f"{low:g} to {high:g}"
+        return f">= {low:g}" if low is not None else f"<= {high:g}"
+    return _shown(value)
 
 
 def _in_play(play: dict[str, Any]) -> list[str]:

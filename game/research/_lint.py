@@ -153,7 +153,7 @@ def _never(ruleset: Ruleset, warn: _Warnings, turns: int) -> None:
             changed |= {cause for item in model.news for cause in item.causes}
             changed |= {cause for _, _, cause in model.fired_events}
             fired |= {event for _, event, _ in model.fired_events}
-            taken |= {action for line in model.decision_log for action, _ in line.actions}
+            taken |= {action for line in model.decision_log if line.by == "bot" for action, _ in line.actions}  # fmt: skip
     games = f"{turns} turns of {len(scenarios)} scenario{'s' if len(scenarios) > 1 else ''} x {SIMULATED_SEEDS} seeds"  # fmt: skip
     for rule in ruleset.all_rules():
         if rule.id not in changed:

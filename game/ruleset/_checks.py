@@ -348,6 +348,8 @@ class _Checker:
             return
         if not self._known(action, set(actions), ref, (*sub, "action"), "action"):
             return
+        if action not in actions:
+            return  # an action whose own entry is broken (reported there)
         needs = actions[action].spec.target == "nation"
         if needs and target is None:
             self.at(ref, (*sub, "action"), f"action {action!r} needs 'target:' (a nation id)")
@@ -371,7 +373,8 @@ class _Checker:
     ) -> None:
         params = merged["parameters"]
         for name, value in spec.parameters.items():
-            if self._known(name, set(params), ref, ("parameters", name), "parameter", key=True):
+            known = self._known(name, set(params), ref, ("parameters", name), "parameter", key=True)
+            if known and name in params:  # not a parameter whose own entry is broken
                 why = params[name].refuses(value)
                 if why:
                     self.at(ref, ("parameters", name), f"{name} = {value:g} {why}")

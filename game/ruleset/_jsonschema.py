@@ -43,7 +43,6 @@ def rule_file_schema(ruleset: Ruleset | None = None) -> dict[str, Any]:
         "$schema": DRAFT,
         **copy.deepcopy(RuleFile.model_json_schema()),
     }
-    schema["title"] = "Silicon Shield rule file"
     schema["description"] = (
         "One YAML file of a Silicon Shield ruleset: any of these sections. The designer's "
         "guide is rules/README.md; `silicon-shield validate` is the final word."
@@ -51,6 +50,7 @@ def rule_file_schema(ruleset: Ruleset | None = None) -> dict[str, Any]:
     _one_line_descriptions(schema)
     if ruleset is not None:
         _add_ids(schema, ruleset)
+    _tidy(schema)
     return schema
 
 
@@ -70,6 +70,47 @@ def stale_schema(ruleset: Ruleset, folder: Path) -> Path | None:
     except (OSError, UnicodeDecodeError):
         return path
     return None if current == schema_text(ruleset) else path
+
+
+_STRING_WORDS = {"minLength", "maxLength", "pattern"}
+_DATA_WORDS = {"enum", "default", "const", "required", "examples"}  # values, not schemas
+_NAMED = {"properties", "patternProperties", "$defs"}  # mappings of names to schemas
+
+
+def _tidy(node: Any) -> None:
+    """Drop pydantic's titles (editors repeat them on hover) and merge alternatives that
+    differ only in type (an expression: text, a number or true/false) into one list of
+    types, so that hover shows the key's description (yaml-language-server shows only
+    titles for alternatives)."""
+    if isinstance(node, list):
+        for item in node:
+            _tidy(item)
+        return
+    if not isinstance(node, dict):
+        return
+    node.pop("title", None)
+    for key, value in node.items():
+        if key in _NAMED:
+            for schema in value.values():
+                _tidy(schema)
+        elif key not in _DATA_WORDS:
+            _tidy(value)
+    alternatives = node.get("anyOf")
+    if not alternatives or any(a.get("type") == "null" for a in alternatives):
+        return  # an optional key's "or nothing" stays apart: merged, editors lose keys
+    flat: list[dict[str, Any]] = []
+    for alt in alternatives:  # lift an inner anyOf of bare types, with its string limits
+        inner = alt.get("anyOf")
+        if inner and set(alt) <= {"anyOf"} | _STRING_WORDS:
+            flat += [dict(a) | {k: alt[k] for k in alt if k in _STRING_WORDS} for a in inner]
+        else:
+            flat.append(alt)
+    if not all(set(a) <= {"type"} | _STRING_WORDS and "type" in a for a in flat):
+        return
+    del node["anyOf"]
+    node["type"] = [t for a in flat for t in ([a["type"]] if isinstance(a["type"], str) else a["type"])]  # fmt: skip
+    for alt in flat:
+        node |= {k: alt[k] for k in alt if k in _STRING_WORDS}
 
 
 def _one_line_descriptions(node: Any) -> None:

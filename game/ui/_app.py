@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,7 +232,23 @@ class App:
         except GameError as exc:
             self.fail(f"The rules were not reloaded: {html.escape(str(exc))}", title="The rules do not fit this game")  # fmt: skip
             return False
-        self.next_step()  # a new screen, without the facilitator's menu
+        except Exception as exc:  # a bug of ours must not end a class's game
+            traceback.print_exc()
+            self.fail(
+                "The rules were not reloaded, because of a fault in Silicon Shield (please "
+                f"report it, with the rules): {html.escape(repr(exc))}. The game goes on with "
+                "its rules.",
+                title="The rules could not be reloaded",
+            )
+            return False
+        # A new screen, without the facilitator's menu: the coming quarter's first team, or,
+        # with no team to decide it, the news of the quarter just replayed.
+        if session.waiting or not session.reports or session.over:
+            self.next_step()
+        else:
+            from game.ui._screens_turn import NewsScreen
+
+            self.show(NewsScreen(self, session.reports[-1]))
         replayed = f": {turn} turn{'s' if turn != 1 else ''} replayed under them" if turn else ""
         self.tell(f"Rules reloaded from {self.rules_folder}{replayed}")
         return True
@@ -363,10 +380,15 @@ class App:
         text, left = self.notice
         self.notice = (text, left - dt) if left > dt else None
         look = self.look
-        where = (look.width // 2, look.height - round(4.2 * look.unit))
-        self.text.draw(
-            self.window, text, where, look.text("heading"), look.colour("accent"), True, "midbottom"
-        )
+        size = look.text("heading")
+        font = self.text.font(size, True)
+        text = self.text.wrap(text, size, look.width - 4 * look.unit, bold=True)[0]
+        box = pygame.Rect((0, 0), font.size(text)).inflate(look.unit * 2, look.unit)
+        box.midbottom = (look.width // 2, look.height - round(4.2 * look.unit))
+        # An opaque box with a border, so the line reads clearly over whatever is below.
+        pygame.draw.rect(self.window, look.colour("background"), box, border_radius=look.unit // 3)
+        pygame.draw.rect(self.window, look.colour("accent"), box, width=2, border_radius=look.unit // 3)  # fmt: skip
+        self.text.draw(self.window, text, box.center, size, look.colour("accent"), True, "center")
 
     def screenshot(self, name: str) -> None:
         """Save the window as `NN-name.png` in the screenshots folder, if one was given."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from game.ruleset import DecisionLine, Ruleset, load_ruleset
 from game.saves import TEAM_NAME_MAX, Autosaver, read_save, write_save
-from game.sim import Decision, GeoModel, RecordError, TurnReport
+from game.sim import Decision, GeoModel, TurnReport
 
 __all__ = ["Session", "Team", "team_name"]
 
@@ -42,7 +42,6 @@ class Session:
     autosaver: Autosaver | None = None
     decided: dict[str, Decision] = field(default_factory=dict)
     reports: list[TurnReport] = field(default_factory=list)
-    injected: list[DecisionLine] = field(default_factory=list)  # by the facilitator
 
     @classmethod
     def new(
@@ -127,8 +126,8 @@ class Session:
         """Read the rules in `folder` again and replay the game's record under them, to
         go on from the same turn: the decisions teams, scripts and the facilitator made
         are applied as recorded, bots decide again under the new rules, and the teams
-        decide the coming turn again. The turns' reports are those of the replay, and
-        events injected for the coming turns stay injected.
+        decide the coming turn again. The turns' reports are those of the replay;
+        events injected for the coming turns stay injected (they are in the record).
 
         Raises:
             RulesetError: when the rules have errors (listing each at file:line:col);
@@ -138,14 +137,9 @@ class Session:
         """
         ruleset = load_ruleset(folder)
         old = self.model
-        coming = [line for line in self.injected if line.turn > old.turn]
-        for line in coming:
-            if line.event not in ruleset.events:
-                raise RecordError(f"the event {line.event!r} injected for turn {line.turn} is not in these rules")  # fmt: skip
         reports: list[TurnReport] = []
         model = GeoModel.from_record(old.record(), rules=ruleset, trace=old.tracing, reports=reports)  # fmt: skip
         model.undo_log = list(old.undo_log)
-        model.add_decisions(coming)  # the facilitator's events for turns still to come
         self.model = model
         self.reports = reports
         self.decided = {}
@@ -153,9 +147,7 @@ class Session:
 
     def inject(self, event: str) -> None:
         """Make `event` happen in the coming turn."""
-        line = DecisionLine(turn=self.model.turn + 1, event=event)
-        self.model.add_decisions([line])
-        self.injected.append(line)
+        self.model.add_decisions([DecisionLine(turn=self.model.turn + 1, event=event)])
 
     def set_seat(self, nation: str, team: str | None) -> None:
         """Give `nation` to a team named `team`, or (None) to its bot, from the coming turn."""

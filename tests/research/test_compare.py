@@ -115,3 +115,20 @@ def test_bad_input_is_one_clear_line(pair: Path) -> None:
     assert broken.returncode == 1
     assert "broken.yaml:2:" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+def test_a_decisions_file_one_ruleset_lacks_an_action_for_names_that_ruleset(pair: Path) -> None:
+    """A decisions file taking an action only B has is refused, saying it is A that lacks it."""
+    (pair / "b" / "tick.yaml").write_text(
+        "actions:\n  tick:\n    doc: A counter.\n    assumption: t\n"
+        "    effects:\n      - add: world.ticks\n        value: 1\n"
+        "attributes:\n  world:\n    ticks: 0\n",
+        encoding="utf-8",
+    )
+    (pair / "moves.yaml").write_text("- {turn: 1, nation: US, action: tick}\n", encoding="utf-8")
+    done = cli("a", "b", "--seeds", "2", "--turns", "2", "--decisions", "moves.yaml", cwd=pair)
+    assert done.returncode == 1
+    assert "moves.yaml:1:" in done.stderr
+    assert "unknown action 'tick'" in done.stderr
+    assert "(in rules A, a)" in done.stderr
+    assert "Traceback" not in done.stderr

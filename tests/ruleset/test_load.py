@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from game.errors import Diagnostic, GameError, RulesetError
-from game.ruleset import DecisionLine, Ruleset, load_decisions, load_ruleset
+from game.ruleset import DecisionLine, Ruleset, load_decisions, load_ruleset, load_ruleset_sources
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules"
 
@@ -998,3 +998,27 @@ def test_decision_lines_whose_merged_split_passes_one_are_refused(mini_rules, tm
         load_decisions(decisions, load_ruleset(mini_rules))
     d = one(caught.value.diagnostics, "over several lines")
     assert d.line == 2
+
+
+@pytest.mark.parametrize(
+    ("file", "entry"),
+    [
+        ("trade.yaml", "  impose_tariff:\n"),  # an action a bot's policy takes
+        ("alliances.yaml", "  t7_min_members:\n"),  # a parameter the seminar scenario sets
+        ("fabs.yaml", "  arizona_quarters:\n"),
+    ],
+)
+def test_a_broken_entry_others_name_is_reported_once_without_a_crash(file, entry):
+    """An entry with an unknown key is reported at that key; the bots, scenarios and
+    rules that name it are not checked against it, and nothing else is said."""
+    sources = {p.name: p.read_text(encoding="utf-8") for p in DEFAULT_RULES.glob("*.yaml")}
+    assert sources[file].count(entry) == 1
+    sources[file] = sources[file].replace(entry, entry + "    zzz_colour: red\n")
+    sources["zz_counts.yaml"] = (
+        "scenarios:\n  counts:\n    doc: Sets two counts.\n"
+        "    parameters: {t7_min_members: 3, arizona_quarters: 20}\n"
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset_sources(sources, "rules")
+    (d,) = caught.value.diagnostics
+    assert d.message.startswith("unknown key 'zzz_colour' in ")

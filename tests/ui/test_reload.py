@@ -75,6 +75,7 @@ def test_a_reload_keeps_the_reports_of_the_replay_and_the_injected_event(rules: 
     session.reload_rules(rules)
     assert [r.turn for r in session.reports] == [1, 2]
     assert session.reports[-1].metrics["deterrence"][1] == session.model.metric_values["deterrence"]  # fmt: skip
+    assert [x.event for x in session.model.script if x.turn == 3 and x.event] == ["strait_crisis"]
     report = session.resolve()
     assert ("strait_crisis", "injected") in report.events
 
@@ -85,7 +86,7 @@ def test_a_reload_refuses_rules_without_an_injected_event(rules: Path) -> None:
     path = rules / "quantum_ai.yaml"
     path.write_text(path.read_text().replace("  quantum_breakthrough:", "  quantum_leap:"))
     before = session.model
-    with pytest.raises(RecordError, match="'quantum_breakthrough' injected for turn 3 is not in these rules"):  # fmt: skip
+    with pytest.raises(RecordError, match="injects 'quantum_breakthrough', which these rules lack"):  # fmt: skip
         session.reload_rules(rules)
     assert session.model is before
 
@@ -123,6 +124,44 @@ def test_F5_in_the_window_shows_errors_then_reloads_the_fixed_rules(make_app, ru
     assert session.model.turn == 2
     assert player.app.notice is not None
     assert player.app.notice[0].startswith("Rules reloaded from ")
+
+
+def test_F5_with_bots_at_every_seat_stays_in_the_same_quarter(make_app, rules: Path) -> None:
+    """With no team to decide the coming quarter, F5 shows the news of the quarter just
+    replayed; it does not play the next one."""
+    session = Session.new("baseline", {}, seed=3, rules=load_ruleset(rules))
+    for _ in range(2):
+        session.resolve()
+    player = Player(make_app(rules=rules))
+    player.start(session)  # which plays the next quarter and shows its news
+    turn = player.app.session.model.turn
+    assert (turn, player.app.screen.name) == (3, "news")
+    set_parameter(rules, "shield_floor", "0.1")
+    for _ in range(2):  # and again, with nothing changed
+        player.press(pygame.K_F5)
+        assert (player.app.session.model.turn, player.app.screen.name) == (turn, "news")
+        assert player.app.screen.report.turn == turn
+    assert player.app.session.model.parameters["shield_floor"] == 0.1
+
+
+def test_a_fault_while_reloading_leaves_the_game_running(
+    make_app, rules: Path, monkeypatch
+) -> None:
+    """Whatever goes wrong reading the rules, the class's game goes on, and says so."""
+    player = Player(make_app(rules=rules))
+    player.start(played(rules))
+    before = player.app.session.model
+
+    def broken(folder: object) -> None:
+        raise KeyError("a fault")
+
+    monkeypatch.setattr("game.ui._session.load_ruleset", broken)
+    player.press(pygame.K_F5)
+    window = top_window(player.app.manager)
+    assert isinstance(window, UIMessageWindow)
+    assert window.window_display_title == "The rules could not be reloaded"
+    assert player.app.session.model is before
+    assert player.app.running
 
 
 def test_the_facilitators_menu_reloads_the_rules(make_app, rules: Path) -> None:
