@@ -125,15 +125,16 @@ def test_every_imported_library_is_declared() -> None:
     """Each third-party module imported under game/ comes from a declared dependency."""
     imports = _third_party_imports(MAIN / "game")
     required = {_requirement_name(r) for r in PYPROJECT["project"]["dependencies"]}
-    research = {
-        _requirement_name(r) for r in PYPROJECT["project"]["optional-dependencies"]["research"]
-    }
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    # A module imported only by the research (lan) package may come from that extra.
+    optional = {package: {_requirement_name(r) for r in extras[package]}
+                for package in ("research", "lan")}  # fmt: skip
     undeclared = []
     for module, paths in sorted(imports.items()):
         dist = _distribution(module)
-        # A module imported only by the research package may come from the research extra.
-        only_research = all("research" in p.relative_to(MAIN / "game").parts for p in paths)
-        if dist not in required and not (only_research and dist in research):
+        only_in = {p.relative_to(MAIN / "game").parts[0] for p in paths}
+        extra = optional.get(next(iter(only_in)), set()) if len(only_in) == 1 else set()
+        if dist not in required and dist not in extra:
             undeclared.append(f"{module} ({dist})")
     assert undeclared == []
     assert "tqdm" in required

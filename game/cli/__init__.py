@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from game.cli._balance import _balance
+from game.cli._host import _host
 from game.cli._parser import MAX_TURNS, _parser
 from game.cli._play import _play
 from game.cli._replay import _replay, _saves
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": _run, "validate": _validate, "schema": _schema, "docs": _docs, "bench": _bench,
         "replay": _replay, "saves": _saves, "play": _play, "balance": _balance,
         "sweep": _sweep, "plot": _plot, "analyze": _analyze, "explain": _explain,
-        "compare": _compare,
+        "compare": _compare, "host": _host,
     }  # fmt: skip
     try:
         return handlers[args.command](args)

@@ -66,6 +66,32 @@ def _size(text: str) -> tuple[int, int]:
     return size
 
 
+def _port(text: str) -> int:
+    value = _whole(text, 0, "a port number", "a port from 0 to 65535")
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < 1e9:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
+def _nations(text: str) -> list[str]:
+    nations = [part.strip() for part in text.split(",") if part.strip()]
+    if not nations or len(set(nations)) != len(nations):
+        raise argparse.ArgumentTypeError(
+            f"expected nation ids separated by commas, each once (US,TW), got {text!r}"
+        )
+    return nations
+
+
 def _seats(text: str) -> dict[str, str]:
     seats = {}
     for part in text.split(","):
@@ -110,6 +136,25 @@ def _parser() -> argparse.ArgumentParser:
                       help="where autosaves and saves go (default: saves/)")  # fmt: skip
     play.add_argument("--rules", type=Path, metavar="DIR",
                       help=_RULES_HELP + "; F5 in the game reads them again")  # fmt: skip
+
+    host = sub.add_parser(
+        "host", help="serve a game to teams' browsers, without a window (needs the lan extra)"
+    )
+    host.add_argument("--scenario", metavar="NAME", help="scenario (default: the rules' default)")
+    host.add_argument("--teams", type=_nations, required=True, metavar="US,TW,…",
+                      help="the nations teams play from their own devices (bots play the rest)")  # fmt: skip
+    host.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                      help="the address to serve on (default 127.0.0.1: this machine only; "
+                      "give the classroom network's address to open the game to it)")  # fmt: skip
+    host.add_argument("--port", type=_port, default=8765, metavar="N",
+                      help="the port (default 8765; 0 picks a free one)")  # fmt: skip
+    host.add_argument("--turn-timeout", type=_positive_float, metavar="SEC",
+                      help="play the quarter after SEC seconds even if a team has not "
+                      "submitted (it keeps its standing split)")  # fmt: skip
+    host.add_argument("--seed", type=_seed, metavar="N", help="random seed (default: drawn)")
+    host.add_argument("--rules", type=Path, metavar="DIR", help=_RULES_HELP)
+    host.add_argument("--saves", type=Path, default=Path("saves"), metavar="DIR",
+                      help="where autosaves and the final save go (default: saves/)")  # fmt: skip
 
     run = sub.add_parser("run", help="play one game headless and print a summary")
     run.add_argument("--scenario", metavar="NAME|PATH", help="scenario id or a scenario .yaml file")

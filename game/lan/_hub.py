@@ -1,0 +1,112 @@
+"""The game's side of the team clients: drains the server's inbox on the game's thread,
+lets the lobby answer each message, and sends every team's page its state.
+
+Messages from a page (protocol 1):
+
+- `{"type": "join", "protocol": 1, "code": "K7QH3M", "nation": "TW"}`, or with the
+  `token` the game gave this team: take (or take back) a seat;
+- `{"type": "submit", "turn": 3, "invest": {"fabs": 0.5, ...} | null,
+  "actions": [{"action": "impose_tariff", "target": "CN"}]}`: the team's decision for
+  the coming quarter (the seat is the connection's, never a nation the page names).
+
+Messages to a page: `hello` (first, with the protocol and the seats), `joined` (the
+seat and its token), `state` (see `team_view`), `accepted` and `error`.
+"""
+
+from __future__ import annotations
+
+import queue
+from typing import Any
+
+from game.lan._lobby import LanError, Lobby, Seat
+from game.lan._server import LanServer
+
+__all__ = ["Hub"]
+
+
+class Hub:
+    """Connections and the seats they hold; call `pump()` from the game's thread."""
+
+    def __init__(self, lobby: Lobby, server: LanServer):
+        self.lobby = lobby
+        self.server = server
+        self.seat_of: dict[int, str | None] = {}  # connection -> the nation of its seat
+
+    def pump(self, wait: float = 0.0) -> int:
+        """Handle every message waiting (waiting up to `wait` seconds for the first);
+        return how many were handled."""
+        handled = 0
+        try:
+            item = self.server.inbox.get(timeout=wait) if wait > 0 else self.server.inbox.get_nowait()  # fmt: skip
+            while True:
+                self._handle(item)
+                handled += 1
+                item = self.server.inbox.get_nowait()
+        except queue.Empty:
+            return handled
+
+    def _handle(self, item: tuple[Any, ...]) -> None:
+        kind, connection = item[0], item[1]
+        if kind == "open":
+            self.seat_of[connection] = None
+            self.server.send(connection, self.lobby.hello())
+            return
+        if kind == "close":
+            nation = self.seat_of.pop(connection, None)
+            seat = self.lobby.seats.get(nation) if nation else None
+            if seat is not None:
+                seat.devices = max(0, seat.devices - 1)
+            return
+        message = item[2]
+        try:
+            self._message(connection, message)
+        except LanError as exc:
+            self.server.send(connection, {"type": "error", "message": str(exc)})
+
+    def _message(self, connection: int, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "join":
+            if self.seat_of.get(connection) is not None:
+                raise LanError("this page already holds a seat")
+            seat = self.lobby.join(message)
+            self.seat_of[connection] = seat.nation
+            seat.devices += 1
+            self.server.send(connection, {"type": "joined", "nation": seat.nation, "token": seat.token})  # fmt: skip
+            self.server.send(connection, self.lobby.view(seat))
+            return
+        seat = self._seat(connection)
+        if kind == "submit":
+            self.lobby.submit(seat, message)
+            self.server.send(connection, {"type": "accepted", "turn": message.get("turn")})
+            self.send_state(seat.nation)  # every device of the team sees the decision
+            return
+        raise LanError("not a message of this game")
+
+    def _seat(self, connection: int) -> Seat:
+        nation = self.seat_of.get(connection)
+        seat = self.lobby.seats.get(nation) if nation else None
+        if seat is None:
+            raise LanError("join a seat first")
+        return seat
+
+    def send_state(self, nation: str | None = None) -> None:
+        """Send each joined page (or only `nation`'s) its team's state."""
+        views: dict[str, dict[str, Any]] = {}
+        for connection, held in list(self.seat_of.items()):
+            if held is None or (nation is not None and held != nation):
+                continue
+            seat = self.lobby.seats.get(held)
+            if seat is None:
+                continue
+            if held not in views:
+                views[held] = self.lobby.view(seat)
+            self.server.send(connection, views[held])
+
+    def free(self, nation: str) -> None:
+        """The instructor frees a seat: its pages are closed and must join again."""
+        self.lobby.free(nation)
+        for connection, held in list(self.seat_of.items()):
+            if held == nation:
+                self.server.send(connection, {"type": "error", "message": "the instructor freed this seat; join again with the code"})  # fmt: skip
+                self.server.send(connection, None)
+                self.seat_of[connection] = None

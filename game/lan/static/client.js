@@ -1,0 +1,245 @@
+// Silicon Shield: a team's page. It holds no game state of its own: the game sends the
+// team's state, and the page keeps only the team's token (in this browser), so a reload,
+// a sleeping phone or another device with the token finds the seat as it was left.
+"use strict";
+
+const PROTOCOL = 1;
+const TOKEN_KEY = "silicon-shield-token:" + location.host;
+const $ = (id) => document.getElementById(id);
+
+let socket = null;
+let retry = 500;
+let seat = null;          // our nation, once joined
+let state = null;         // the last state the game sent
+let shownTurn = null;     // the quarter the form was built for
+let split = {};           // line -> whole percent
+let moved = false;        // untouched sliders keep the standing split exactly
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else if (key in node && typeof value !== "string") node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function say(text) { $("connection").textContent = text; }
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  socket = new WebSocket(scheme + location.host + "/ws");
+  socket.onopen = () => { retry = 500; say("Connected."); };
+  socket.onmessage = (event) => receive(JSON.parse(event.data));
+  socket.onclose = () => {
+    say("Connection lost: reconnecting… (your team's choices are kept by the game)");
+    setTimeout(connect, retry);
+    retry = Math.min(retry * 2, 8000);
+  };
+}
+
+function send(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  else say("Not connected: reconnecting…");
+}
+
+function receive(message) {
+  switch (message.type) {
+    case "hello": return hello(message);
+    case "joined":
+      seat = message.nation;
+      localStorage.setItem(TOKEN_KEY, message.token);
+      return;
+    case "state": return show(message);
+    case "accepted":
+      $("decided").textContent = "Submitted. You can change it until the quarter is played.";
+      return;
+    case "error": return problem(message.message);
+  }
+}
+
+function hello(message) {
+  if (message.protocol !== PROTOCOL) { location.reload(); return; }
+  $("title").textContent = message.title;
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (token && !seat) { send({type: "join", protocol: PROTOCOL, token}); }
+  else if (seat) { send({type: "join", protocol: PROTOCOL, token}); }
+  const box = $("seats");
+  box.replaceChildren();
+  message.seats.forEach((s, i) => {
+    const id = "seat-" + s.nation;
+    const input = el("input", {type: "radio", name: "nation", id, value: s.nation, required: true});
+    if (s.taken) input.disabled = true;
+    box.append(el("div", {class: "seat"}, input,
+      el("label", {for: id}, `${s.name} — ${s.team}${s.taken ? " (taken)" : ""}`)));
+  });
+  if (!token) showOnly("join");
+}
+
+function showOnly(id) {
+  for (const section of ["join", "game", "over"]) $(section).hidden = section !== id;
+}
+
+function problem(text) {
+  if (!seat) {
+    if (text.includes("no longer valid")) localStorage.removeItem(TOKEN_KEY);
+    showOnly("join");
+    $("join-problem").textContent = text;
+  } else {
+    $("decided").textContent = "";
+    say(text);
+  }
+}
+
+$("join-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const chosen = document.querySelector("input[name=nation]:checked");
+  $("join-problem").textContent = "";
+  send({type: "join", protocol: PROTOCOL, code: $("code").value.trim().toUpperCase(),
+        nation: chosen ? chosen.value : null});
+});
+
+function show(message) {
+  state = message;
+  seat = message.nation;
+  if (message.over) { showOnly("over"); return; }
+  showOnly("game");
+  say("Connected.");
+  $("team").textContent = `${message.team} — ${message.name}`;
+  $("quarter").textContent = `${message.date}: quarter ${message.turn} of ${message.last_turn}`;
+  $("score").textContent = `Score ${message.score.toFixed(1)}`;
+  $("aim").textContent = message.aim;
+  $("briefing").textContent = message.briefing;
+  $("terms").replaceChildren(...message.terms.map((t) =>
+    el("li", {}, `${t.metric} (weight ${t.weight}): ${t.points.toFixed(1)} points so far — ${t.doc}`)));
+  $("budget").textContent = `(${message.budget.toFixed(2)} this quarter)`;
+  if (shownTurn !== message.turn) {
+    shownTurn = message.turn;
+    buildForm(message);
+  }
+  $("decided").textContent = message.submitted
+    ? "Submitted. You can change it until the quarter is played." : "";
+  showNews(message.news);
+}
+
+function buildForm(message) {
+  const pending = message.pending;
+  const shares = pending && pending.invest ? pending.invest
+    : Object.fromEntries(message.lines.map((l) => [l.id, l.share]));
+  moved = Boolean(pending && pending.invest);
+  split = wholePercents(message.lines.map((l) => l.id), shares);
+  const lines = $("lines");
+  lines.replaceChildren();
+  for (const line of message.lines) {
+    const id = "line-" + line.id;
+    const input = el("input", {type: "range", id, min: "0", max: "100", step: "5",
+                               value: String(split[line.id])});
+    input.setAttribute("aria-describedby", id + "-doc");
+    const out = el("output", {for: id}, `${split[line.id]}%`);
+    input.addEventListener("input", () => { moved = true; rebalance(line.id, Number(input.value)); });
+    lines.append(el("div", {class: "line"}, el("label", {for: id}, line.label), input, out),
+                 el("div", {class: "doc", id: id + "-doc"}, line.doc));
+  }
+  const chosen = new Set((pending ? pending.actions : []).map((a) => `${a.action}|${a.target}`));
+  const proposals = $("proposals");
+  proposals.replaceChildren();
+  $("proposals-box").hidden = message.proposals.length === 0;
+  for (const p of message.proposals) {
+    const name = "answer-" + p.from;
+    const box = el("fieldset", {class: "proposal"}, el("legend", {}, `${p.name}: ${p.label}`),
+                   el("p", {class: "doc"}, p.doc));
+    for (const [answer, words] of [["accept", "Accept"], ["reject", "Reject"], ["", "Answer later"]]) {
+      const id = `${name}-${answer || "none"}`;
+      const input = el("input", {type: "radio", name, id, value: answer});
+      input.checked = answer ? chosen.has(`${answer}_proposal|${p.from}`) : !["accept", "reject"]
+        .some((a) => chosen.has(`${a}_proposal|${p.from}`));
+      box.append(el("div", {class: "seat"}, input, el("label", {for: id}, words)));
+    }
+    proposals.append(box);
+  }
+  const moves = $("moves");
+  moves.replaceChildren();
+  for (const move of message.moves) {
+    const id = `move-${move.action}-${move.target || "none"}`;
+    const input = el("input", {type: "checkbox", id, value: `${move.action}|${move.target}`});
+    input.checked = chosen.has(`${move.action}|${move.target}`);
+    input.disabled = !move.available;
+    const words = move.target_name ? `${move.label} → ${move.target_name}` : move.label;
+    const text = el("span", {}, words, el("br"), el("span", {class: "doc"}, move.doc));
+    if (!move.available) text.append(el("br"), el("span", {class: "reason"}, "Not now: " + move.reason));
+    moves.append(el("div", {class: "move" + (move.available ? "" : " closed")},
+                    el("label", {for: id}, input, text)));
+  }
+}
+
+function wholePercents(ids, shares) {
+  const total = ids.reduce((sum, id) => sum + (shares[id] || 0), 0);
+  const raw = ids.map((id) => (total > 0 ? (shares[id] || 0) / total * 100 : 100 / ids.length));
+  return largestRemainder(ids, raw, 100);
+}
+
+// Whole numbers adding up to `total`, as close as can be to `raw`.
+function largestRemainder(ids, raw, total) {
+  const floors = raw.map(Math.floor);
+  let left = total - floors.reduce((a, b) => a + b, 0);
+  const order = raw.map((v, i) => [v - floors[i], i]).sort((a, b) => b[0] - a[0]);
+  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) floors[order[k][1]] += 1;
+  return Object.fromEntries(ids.map((id, i) => [id, floors[i]]));
+}
+
+// One line moved to `value`: the others share what is left, in their proportions.
+function rebalance(changed, value) {
+  const ids = Object.keys(split);
+  const others = ids.filter((id) => id !== changed);
+  const rest = others.reduce((sum, id) => sum + split[id], 0);
+  const room = 100 - value;
+  const raw = others.map((id) => (rest > 0 ? split[id] / rest * room : room / others.length));
+  split = {...largestRemainder(others, raw, room), [changed]: value};
+  for (const id of ids) {
+    $("line-" + id).value = String(split[id]);
+    $("line-" + id).nextSibling.textContent = `${split[id]}%`;
+  }
+}
+
+$("decide").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!state) return;
+  const actions = [];
+  for (const input of document.querySelectorAll("#moves input:checked")) {
+    const [action, target] = input.value.split("|");
+    actions.push({action, target: target === "null" ? null : target});
+  }
+  for (const p of state.proposals) {
+    const answer = document.querySelector(`input[name="answer-${p.from}"]:checked`);
+    if (answer && answer.value) actions.push({action: `${answer.value}_proposal`, target: p.from});
+  }
+  const invest = moved
+    ? Object.fromEntries(Object.entries(split).filter(([, v]) => v > 0).map(([k, v]) => [k, v / 100]))
+    : null;
+  $("decided").textContent = "Sending…";
+  send({type: "submit", turn: state.turn, invest, actions});
+});
+
+function showNews(items) {
+  const box = $("news");
+  box.replaceChildren();
+  if (!items.length) { box.append(el("p", {class: "muted"}, "No news yet.")); return; }
+  for (const item of items) {
+    const why = el("details", {}, el("summary", {}, "Why?"));
+    for (const cause of item.causes) {
+      why.append(el("p", {}, el("strong", {}, cause.title), ` (${cause.kind}): ${cause.doc}`));
+      for (const o of cause.origin) why.append(el("p", {class: "doc"}, `${o.label}: ${o.text}`));
+    }
+    if (item.changes.length) {
+      why.append(el("ul", {}, ...item.changes.map((c) =>
+        el("li", {}, `${c.what}: ${fmt(c.before)} → ${fmt(c.after)}`))));
+    }
+    box.append(el("div", {class: "news"}, el("p", {}, item.text), why));
+  }
+}
+
+function fmt(x) { return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2); }
+
+connect();
