@@ -136,6 +136,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="where autosaves and saves go (default: saves/)")  # fmt: skip
     play.add_argument("--rules", type=Path, metavar="DIR",
                       help=_RULES_HELP + "; F5 in the game reads them again")  # fmt: skip
+    play.add_argument("--lan", action="store_true",
+                      help="teams decide on their own phones or laptops, in a browser (needs "
+                      "the lan extra); the projector shows where to join")  # fmt: skip
+    play.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                      help="with --lan, the address to serve on (default 127.0.0.1: this "
+                      "computer only; the waiting screen offers this machine's addresses)")  # fmt: skip
+    play.add_argument("--port", type=_port, default=8765, metavar="N",
+                      help="with --lan, the port (default 8765; 0 picks a free one)")  # fmt: skip
 
     host = sub.add_parser(
         "host", help="serve a game to teams' browsers, without a window (needs the lan extra)"

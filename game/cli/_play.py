@@ -19,6 +19,11 @@ def _play(args: argparse.Namespace) -> int:
         )
     if args.screenshots is not None and args.screenshots.exists() and not args.screenshots.is_dir():
         raise ParameterError("--screenshots", f"--screenshots {args.screenshots}: not a folder")
+    if args.lan:
+        from game.lan._server import missing_extra
+
+        if missing_extra():
+            raise GameError(missing_extra())
     from game.cli._rules import _rules_folder
 
     folder, _ = _rules_folder(args.rules)
@@ -44,6 +49,9 @@ def _play(args: argparse.Namespace) -> int:
         screenshots=args.screenshots,
         saves=args.saves,
         rules=folder,
+        lan=args.lan,
+        bind=args.bind,
+        port=args.port,
         # "How to play" opens by itself until the saves folder holds a game (autoplay
         # shows it for its screenshots).
         first_time=args.autoplay is not None or not any(args.saves.glob("*.json")),

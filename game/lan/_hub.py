@@ -110,3 +110,12 @@ class Hub:
                 self.server.send(connection, {"type": "error", "message": "the instructor freed this seat; join again with the code"})  # fmt: skip
                 self.server.send(connection, None)
                 self.seat_of[connection] = None
+
+    def to_bot(self, nation: str) -> None:
+        """The instructor hands a seat to its bot: its pages are told and closed."""
+        for connection, held in list(self.seat_of.items()):
+            if held == nation:
+                self.server.send(connection, {"type": "error", "message": "the instructor handed this seat to a bot"})  # fmt: skip
+                self.server.send(connection, None)
+                self.seat_of[connection] = None
+        self.lobby.to_bot(nation)

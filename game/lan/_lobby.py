@@ -35,22 +35,11 @@ class LanError(GameError):
 
 @dataclass
 class Seat:
-    """One team's seat: the token its devices hold, how many are connected, and whether
-    it has decided the coming quarter."""
+    """One team's seat: the token its devices hold and how many are connected."""
 
     nation: str
     token: str | None = None
     devices: int = 0
-    decided: bool = False
-
-    @property
-    def status(self) -> str:
-        """What the instructor's screen shows: waiting, deciding, submitted or disconnected."""
-        if self.token is None:
-            return "waiting"
-        if self.decided:
-            return "submitted"
-        return "deciding" if self.devices else "disconnected"
 
 
 @dataclass
@@ -124,7 +113,7 @@ class Lobby:
     def free(self, nation: str) -> None:
         """The instructor frees a seat: its devices must join again with the code."""
         seat = self.seats[nation]
-        seat.token, seat.devices, seat.decided = None, 0, False
+        seat.token, seat.devices = None, 0
         self.session.decided.pop(nation, None)
         self.session.model.submitted.pop(nation, None)
 
@@ -152,26 +141,40 @@ class Lobby:
             self.session.decide(decision)
         except DecisionError as exc:
             raise LanError(str(exc)) from None
-        seat.decided = True
+
+    def decided(self, nation: str) -> bool:
+        """Whether `nation`'s team has decided the coming quarter (the session keeps it,
+        so undoing a quarter or reloading the rules asks the teams again)."""
+        return nation in self.session.decided
 
     @property
     def ready(self) -> bool:
-        """Whether every team has decided the coming quarter."""
-        return all(seat.decided for seat in self.seats.values())
+        """Whether there are teams and every one has decided the coming quarter."""
+        return bool(self.seats) and all(self.decided(n) for n in self.seats)
 
     def resolve(self) -> Any:
-        """Play the quarter (bots and standing splits for teams that did not decide)."""
-        report = self.session.resolve()
-        for seat in self.seats.values():
-            seat.decided = False
-        return report
+        """Play the quarter (standing splits for teams that did not decide)."""
+        return self.session.resolve()
+
+    def status_of(self, seat: Seat) -> str:
+        """What the instructor's screen shows: waiting, deciding, submitted or disconnected."""
+        if seat.token is None:
+            return "waiting"
+        if self.decided(seat.nation):
+            return "submitted"
+        return "deciding" if seat.devices else "disconnected"
 
     # What each screen shows ------------------------------------------------------------
     def status(self) -> list[dict[str, Any]]:
         """Every team's status, for the instructor's screen."""
         teams = self.session.teams
         return [
-            {"nation": n, "team": teams[n].name, "status": seat.status, "devices": seat.devices}
+            {
+                "nation": n,
+                "team": teams[n].name,
+                "status": self.status_of(seat),
+                "devices": seat.devices,
+            }
             for n, seat in self.seats.items()
         ]
 
@@ -180,7 +183,7 @@ class Lobby:
         moves for the coming quarter, its pending decision, and the last quarter's news."""
         from game.lan._view import team_view
 
-        return team_view(self.session, seat.nation, seat.decided)
+        return team_view(self.session, seat.nation, self.decided(seat.nation))
 
 
 def new_code() -> str:

@@ -168,7 +168,11 @@ class LanServer:
         async def fault(request: Any, exc: Any) -> Any:
             return PlainTextResponse("the game could not answer", status_code=500, headers=HEADERS)  # fmt: skip
 
+        async def no_icon(request: Any) -> Any:
+            return Response(status_code=204, headers=HEADERS)
+
         routes = [Route(path, page) for path in STATIC]
+        routes.append(Route("/favicon.ico", no_icon))
         routes.append(WebSocketRoute("/ws", self._socket))
         return Starlette(
             routes=routes, exception_handlers={404: not_found, 405: not_found, 500: fault}

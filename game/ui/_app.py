@@ -50,6 +50,9 @@ class PlayOptions:
     saves: Path = Path("saves")
     first_time: bool = False  # show "how to play" when the first game starts
     rules: Path | None = None  # the rules folder (None: the bundled rules); F5 reads it again
+    lan: bool = False  # teams decide on their own devices, in a browser
+    bind: str = "127.0.0.1"  # where their pages reach the game (chosen again on screen)
+    port: int = 8765
 
 
 class App:
@@ -80,6 +83,7 @@ class App:
         self.notice: tuple[str, float] | None = None  # a line for the room, and its seconds
         self.presenter = Presenter()
         self.focus = Focus()  # the keyboard's place among the controls (Tab, Space)
+        self.lan: Any = None  # with --lan: the teams' devices (a LanLink)
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""
@@ -140,6 +144,8 @@ class App:
         from game.ui._screens_setup import HowToPlay
 
         self.session = session
+        if self.options.lan:
+            self._open_lan(session)
         self.next_step()
         if self.options.first_time and "howto" not in self.shown:
             self.open_overlay(HowToPlay(self))
@@ -153,6 +159,10 @@ class App:
         demo = self._demo_nation()
         if session.over or self._autoplay_done():
             self.show(DebriefScreen(self))
+        elif self.lan is not None and self.lan.lobby.seats:
+            from game.ui._screens_lan import LanScreen
+
+            self.show(LanScreen(self))
         elif demo is not None:
             self.show(HandoffScreen(self, demo, demo=True))
         elif session.waiting:
@@ -171,7 +181,37 @@ class App:
             self.fail(str(exc))
             return
         self.turns_played += 1
+        if self.lan is not None:
+            self.lan.hub.send_state()  # every team's page shows the new quarter
         self.show(NewsScreen(self, report))
+
+    def _open_lan(self, session: Session) -> None:
+        """Serve the teams' pages for `session` (a game loaded or started anew)."""
+        from game.lan._link import LanLink
+        from game.lan._server import missing_extra
+
+        self.close_lan()
+        missing = missing_extra()
+        if missing:
+            self.fail(html.escape(missing) + ". The teams play at this computer instead.")
+            return
+        try:
+            self.lan = LanLink(session, self.options.bind, self.options.port)
+        except GameError as exc:
+            self.fail(f"{html.escape(str(exc))}. The teams play at this computer instead.",
+                      title="Teams cannot join from their devices")  # fmt: skip
+
+    def require_lan(self) -> Any:
+        """The teams' devices (screens of `--lan` games only)."""
+        if self.lan is None:
+            raise RuntimeError("no game served to devices")
+        return self.lan
+
+    def close_lan(self) -> None:
+        """Close the teams' pages and release the port."""
+        if self.lan is not None:
+            self.lan.close()
+            self.lan = None
 
     def require_session(self) -> Session:
         """The game in progress (screens after setup always have one)."""
@@ -350,6 +390,8 @@ class App:
 
     def frame(self, dt: float) -> None:
         """Update and draw one frame; take the screenshot or autoplay step that is due."""
+        if self.lan is not None:
+            self._tend_lan()
         for screen in (self.screen, self.overlay):
             if screen is not None:
                 screen.update(dt)
@@ -390,6 +432,15 @@ class App:
         pygame.draw.rect(self.window, look.colour("accent"), box, width=2, border_radius=look.unit // 3)  # fmt: skip
         self.text.draw(self.window, text, box.center, size, look.colour("accent"), True, "center")
 
+    def _tend_lan(self) -> None:
+        """Hand the teams' messages to the game; play the quarter once every team decided."""
+        changed = self.lan.pump()
+        waiting = self.screen is not None and self.screen.name == "lan" and self.overlay is None
+        if waiting and self.lan.lobby.ready:
+            self.resolve()
+        elif waiting and changed:
+            self.screen.refresh()  # type: ignore[attr-defined]
+
     def screenshot(self, name: str) -> None:
         """Save the window as `NN-name.png` in the screenshots folder, if one was given."""
         folder = self.options.screenshots
@@ -419,6 +470,7 @@ def play(options: PlayOptions) -> int:
             "'silicon-shield run', or make screenshots with 'play --autoplay N --screenshots DIR' "
             "and SDL_VIDEODRIVER=dummy"
         ) from None
+    app = None
     try:
         from game.ui._screens_setup import SetupScreen
 
@@ -428,4 +480,6 @@ def play(options: PlayOptions) -> int:
             return app.run(app.screen) if app.screen is not None else 0
         return app.run(SetupScreen(app))
     finally:
+        if app is not None:
+            app.close_lan()  # the teams' pages are closed and the port released
         pygame.quit()

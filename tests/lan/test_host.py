@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +22,8 @@ from game.lan._host import HostOptions, host  # noqa: E402
 from game.lan._server import MAX_MESSAGE  # noqa: E402
 from game.sim import Decision, GeoModel  # noqa: E402
 from game.ui import Session  # noqa: E402
+
+from .hosting import host_process  # noqa: E402
 
 
 class Served:
@@ -262,11 +262,7 @@ def test_host_plays_the_seminar_as_the_hot_seat_game_with_the_same_decisions(
     gives with the same decisions; it prints the run summary and leaves a save."""
     from game.saves import read_save
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "game", "host", "--scenario", "seminar", "--teams", "US,TW",
-         "--port", "0", "--seed", "3", "--saves", str(tmp_path / "saves")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-    )  # fmt: skip
+    process = host_process(tmp_path)
     try:
         line = json.loads(process.stdout.readline())  # type: ignore[union-attr]
         assert line["url"].startswith("http://127.0.0.1:")

@@ -159,18 +159,49 @@ function buildForm(message) {
     }
     proposals.append(box);
   }
+  // One card per move; a move against a nation offers the nations in a menu, as the
+  // front end does (one target per move and quarter).
   const moves = $("moves");
   moves.replaceChildren();
+  const groups = new Map();
   for (const move of message.moves) {
-    const id = `move-${move.action}-${move.target || "none"}`;
-    const input = el("input", {type: "checkbox", id, value: `${move.action}|${move.target}`});
-    input.checked = chosen.has(`${move.action}|${move.target}`);
-    input.disabled = !move.available;
-    const words = move.target_name ? `${move.label} → ${move.target_name}` : move.label;
-    const text = el("span", {}, words, el("br"), el("span", {class: "doc"}, move.doc));
-    if (!move.available) text.append(el("br"), el("span", {class: "reason"}, "Not now: " + move.reason));
-    moves.append(el("div", {class: "move" + (move.available ? "" : " closed")},
-                    el("label", {for: id}, input, text)));
+    if (!groups.has(move.action)) groups.set(move.action, []);
+    groups.get(move.action).push(move);
+  }
+  for (const [action, options] of groups) {
+    const first = options[0];
+    const id = "move-" + action;
+    const input = el("input", {type: "checkbox", id, value: action});
+    const reason = el("span", {class: "reason", id: id + "-reason"});
+    const card = el("div", {class: "move"});
+    let menu = null;
+    if (first.target) {
+      menu = el("select", {id: id + "-target", "aria-label": `${first.label}: against`});
+      for (const o of options) {
+        const option = el("option", {value: o.target}, o.available ? o.target_name : `${o.target_name} (not now)`);
+        menu.append(option);
+      }
+      const picked = options.find((o) => chosen.has(`${action}|${o.target}`))
+        || options.find((o) => o.available) || first;
+      menu.value = picked.target;
+    }
+    const update = () => {
+      const option = menu ? options.find((o) => o.target === menu.value) : first;
+      input.disabled = !option.available;
+      if (!option.available) input.checked = false;
+      reason.textContent = option.available ? "" : "Not now: " + option.reason;
+      card.className = "move" + (options.some((o) => o.available) ? "" : " closed");
+    };
+    input.checked = options.some((o) => chosen.has(`${action}|${o.target}`));
+    const text = el("span", {}, first.label, el("br"), el("span", {class: "doc"}, first.doc));
+    card.append(el("label", {for: id}, input, text));
+    if (menu) {
+      menu.addEventListener("change", update);
+      card.append(el("div", {class: "against"}, el("label", {for: menu.id}, "Against "), menu));
+    }
+    card.append(reason);
+    update();
+    moves.append(card);
   }
 }
 
@@ -208,8 +239,8 @@ $("decide").addEventListener("submit", (event) => {
   if (!state) return;
   const actions = [];
   for (const input of document.querySelectorAll("#moves input:checked")) {
-    const [action, target] = input.value.split("|");
-    actions.push({action, target: target === "null" ? null : target});
+    const menu = $(input.id + "-target");
+    actions.push({action: input.value, target: menu ? menu.value : null});
   }
   for (const p of state.proposals) {
     const answer = document.querySelector(`input[name="answer-${p.from}"]:checked`);

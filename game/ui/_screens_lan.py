@@ -1,0 +1,186 @@
+"""The projector while teams decide on their own devices (`play --lan`): where to join
+(the address, a QR code of it, the join code), each team's status, and the instructor's
+controls: the network to open the game on, and playing the quarter without the late."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pygame
+from pygame_gui.elements import UIDropDownMenu
+
+from game.errors import GameError
+from game.ui._screen import Screen
+
+if TYPE_CHECKING:
+    from game.ui._app import App
+
+__all__ = ["LanScreen"]
+
+STATUS_WORDS = {
+    "waiting": "waiting for a device",
+    "deciding": "deciding",
+    "submitted": "submitted",
+    "disconnected": "disconnected (its choices are kept)",
+}
+THIS_COMPUTER = " (this computer only)"
+
+
+class LanScreen(Screen):
+    """Join here: the URL, its QR code and the code; the teams' status as they decide."""
+
+    name = "lan"
+
+    def __init__(self, app: App):
+        super().__init__(app)
+        self.widgets: dict[str, Any] = {}
+        self.qr: pygame.Surface | None = None
+        self.qr_for = ""
+
+    def build(self) -> None:
+        from game.lan._link import LOOPBACK, local_addresses
+
+        link = self.app.require_lan()
+        session = self.app.require_session()
+        model = session.model
+        self.widgets = {}
+        self.label(f"{model.date_of(model.turn + 1)}: teams decide on their own devices",
+                   self.rect(2, 1, 60, 2.6), "@title")  # fmt: skip
+        addresses = local_addresses()
+        shown = [a + (THIS_COMPUTER if a == LOOPBACK else "") for a in addresses]
+        current = link.server.bind
+        chosen = next((s for s in shown if s.split(" ")[0] == current), current)
+        if chosen not in shown:
+            shown.append(chosen)
+        self.label("Open the game on", self.rect(2, 4.8, 10, 1.8))
+        self.widgets["address"] = UIDropDownMenu(
+            shown, chosen, self.rect(12, 4.8, 20, 1.8), manager=self.manager
+        )
+        y = 7.6
+        for team in link.lobby.status():
+            words = STATUS_WORDS.get(team["status"], team["status"])
+            devices = f", {team['devices']} devices" if team["devices"] > 1 else ""
+            nation = model.nations[team["nation"]].name
+            self.label(f"{team['team']} ({nation}): {words}{devices}", self.rect(2, y, 24, 1.8))
+            if team["status"] != "waiting":
+                self.widgets["free:" + team["nation"]] = self.button(
+                    "Free seat", self.rect(26.5, y, 6, 1.8),
+                    tip="Close this team's pages: a device joins again with the code",
+                )  # fmt: skip
+            self.widgets["bot:" + team["nation"]] = self.button(
+                "Bot plays", self.rect(33, y, 6, 1.8),
+                tip="Hand this seat to its bot from the coming quarter",
+            )  # fmt: skip
+            y += 2.2
+        self.widgets["play"] = self.button(
+            "Play the quarter now (Enter)",
+            pygame.Rect(
+                self.look.width - 18 * self.unit,
+                self.look.height - 3 * self.unit,
+                16 * self.unit,
+                2 * self.unit,
+            ),
+            "@primary",
+            tip="Teams that have not submitted keep their standing split",
+        )
+        self.notes_at = y + 1
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(self.look.colour("background"))
+        link = self.app.require_lan()
+        look, u = self.look, self.unit
+        left = look.width - 24 * u
+        text = self.app.text
+        accent, ink = look.colour("accent"), look.colour("text")
+        text.draw(surface, "Open on a phone or laptop:", (left, 4 * u), look.text("body"), ink)
+        text.draw(surface, link.url, (left, 5.6 * u), look.text("heading"), accent, bold=True)
+        text.draw(surface, "Join code", (left, 8 * u), look.text("body"), ink)
+        text.draw(surface, link.lobby.code, (left, 9.4 * u), look.text("huge"), accent, bold=True)
+        qr = self._qr(link.url, 14 * u)
+        surface.blit(qr, (left, 14 * u))
+        lines: list[tuple[str, Any]] = []
+        if link.server.bind.startswith("127."):
+            lines.append(("Only this computer can join now: choose the classroom network's "
+                          "address above to let the teams' devices in.", accent))  # fmt: skip
+        lines.append((
+            "Plain HTTP: others on an open network could overhear the game. A device that "
+            f"cannot open the page can try {link.url}check; campus Wi-Fi often keeps devices "
+            "apart (use a phone hotspot or a travel router instead), and this computer's "
+            "firewall may ask to let the game through.", look.colour("muted"),
+        ))  # fmt: skip
+        y = round(getattr(self, "notes_at", 12) * u)
+        size = look.text("small")
+        for paragraph, colour in lines:
+            for line in text.wrap(paragraph, size, left - 4 * u):
+                text.draw(surface, line, (2 * u, y), size, colour)
+                y += round(size * 1.4)
+            y += round(size * 0.6)
+
+    def _qr(self, url: str, size: int) -> pygame.Surface:
+        """The QR code of `url`, dark on light, `size` pixels wide (cached)."""
+        if self.qr is not None and self.qr_for == url and self.qr.get_width() == size:
+            return self.qr
+        from game.lan._link import qr_matrix
+
+        rows = qr_matrix(url)
+        cell = max(1, size // len(rows))
+        image = pygame.Surface((cell * len(rows), cell * len(rows)))
+        image.fill((255, 255, 255))
+        for y, row in enumerate(rows):
+            for x, dark in enumerate(row):
+                if dark:
+                    image.fill((0, 0, 0), pygame.Rect(x * cell, y * cell, cell, cell))
+        self.qr, self.qr_for = image, url
+        return image
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        import pygame_gui
+
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.widgets.get("address"):  # fmt: skip
+            self.open_on(event.text.split(" ")[0])
+            return True
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            pressed = next((k for k, w in self.widgets.items() if w is event.ui_element), "")
+            if pressed == "play":
+                self.app.resolve()
+                return True
+            kind, _, nation = pressed.partition(":")
+            if kind in ("free", "bot"):
+                self.seat(kind, nation)
+                return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.app.resolve()
+            return True
+        return False
+
+    def open_on(self, address: str) -> None:
+        """Serve on `address`; teams' pages on the old one must open the new address."""
+        try:
+            self.app.require_lan().rebind(address)
+        except GameError as exc:
+            self.app.fail(str(exc), title="The game could not be opened there")
+            return
+        self.app.tell(f"Teams join at {self.app.require_lan().url}")
+        self.app.show(self)
+
+    def seat(self, kind: str, nation: str) -> None:
+        """Free a team's seat (its devices join again) or hand it to its bot."""
+        link = self.app.require_lan()
+        name = self.app.require_session().model.nations[nation].name
+        if kind == "free":
+            link.hub.free(nation)
+            self.app.tell(f"{name}'s seat is free: a device joins with the code")
+        else:
+            link.hub.to_bot(nation)
+            self.app.tell(f"{name} is played by its bot from the coming quarter")
+        if link.lobby.seats:
+            self.app.show(self)
+        else:
+            self.app.next_step()
+
+    def refresh(self) -> None:
+        """A team joined, decided or left: show its status."""
+        self.app.show(self)
+
+    def autoplay(self) -> None:
+        self.app.resolve()

@@ -1,0 +1,112 @@
+"""`play --lan`: the projector's waiting screen and the teams' pages, through the real
+event loop (SDL's dummy driver) and real WebSocket clients on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pygame
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+pytest.importorskip("segno")
+pytest.importorskip("websockets")
+from websockets.sync.client import ClientConnection, connect
+
+from game.ui import Session
+
+from .driver import Player
+
+
+@pytest.fixture
+def player(make_app: Any) -> Iterator[Player]:
+    app = make_app(lan=True, port=0)
+    player = Player(app)
+    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3))
+    yield player
+    app.close_lan()
+
+
+def page(player: Player, pages: contextlib.ExitStack) -> ClientConnection:
+    """A team's page: connected, and its hello read (the game answers between frames)."""
+    url = player.app.lan.url
+    return pages.enter_context(connect(url.replace("http://", "ws://") + "ws", origin=url.rstrip("/")))  # fmt: skip
+
+
+def answer(player: Player, client: ClientConnection, kind: str) -> dict[str, Any]:
+    """Run the game's frames until the page has a message of `kind`."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        player.pump(1)
+        with contextlib.suppress(TimeoutError):
+            message = json.loads(client.recv(timeout=0.05))
+            if message["type"] == kind:
+                return message
+    raise AssertionError(f"no {kind!r} message")
+
+
+def join(player: Player, pages: contextlib.ExitStack, nation: str) -> ClientConnection:
+    client = page(player, pages)
+    answer(player, client, "hello")
+    code = player.app.lan.lobby.code
+    client.send(json.dumps({"type": "join", "protocol": 1, "code": code, "nation": nation}))
+    answer(player, client, "state")
+    return client
+
+
+def test_the_projector_shows_where_to_join_and_plays_once_every_team_submitted(player: Player) -> None:  # fmt: skip
+    assert player.screen.name == "lan"
+    address = player.screen.widgets["address"]
+    assert address.selected_option[0].startswith("127.0.0.1 (this computer only)")
+    with contextlib.ExitStack() as pages:
+        us = join(player, pages, "US")
+        tw = join(player, pages, "TW")
+        assert [t["status"] for t in player.app.lan.lobby.status()] == ["deciding", "deciding"]
+        us.send(json.dumps({"type": "submit", "turn": 1, "invest": None, "actions": []}))
+        answer(player, us, "accepted")
+        assert player.screen.name == "lan"  # Taiwan has not decided yet
+        assert [t["status"] for t in player.app.lan.lobby.status()] == ["submitted", "deciding"]
+        tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"defense": 1.0}, "actions": []}))  # fmt: skip
+        state = answer(player, tw, "state")
+        while state["turn"] != 2:
+            state = answer(player, tw, "state")
+        assert player.screen.name == "news"
+        assert player.app.session.model.turn == 1
+        assert state["date"] == "2025 Q2"
+        player.press(pygame.K_RETURN)  # the news, then the world map, then the waiting screen
+        player.press(pygame.K_RETURN)
+        assert player.screen.name == "lan"
+
+
+def test_enter_plays_the_quarter_without_the_late_teams(player: Player) -> None:
+    player.press(pygame.K_RETURN)
+    assert player.screen.name == "news"
+    log = player.app.session.model.decision_log
+    assert {(d.nation, d.by) for d in log if d.nation in ("US", "TW")} == {("US", "standing"), ("TW", "standing")}  # fmt: skip
+
+
+def test_closing_the_game_releases_the_port(player: Player) -> None:
+    port = player.app.lan.server.port
+    player.app.close_lan()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # free again
+
+
+def test_the_instructor_frees_a_seat_or_hands_it_to_a_bot(player: Player) -> None:
+    with contextlib.ExitStack() as pages:
+        tw = join(player, pages, "TW")
+        player.click(player.screen.widgets["free:TW"])
+        assert answer(player, tw, "error")["message"].startswith("the instructor freed this seat")
+        assert [t["status"] for t in player.app.lan.lobby.status()] == ["waiting", "waiting"]
+        again = join(player, pages, "TW")  # a device joins again with the code
+        assert again is not None
+        player.click(player.screen.widgets["bot:US"])
+        assert list(player.app.lan.lobby.seats) == ["TW"]
+        assert player.app.session.model.seats["US"] == "bot"
+        assert player.screen.name == "lan"
