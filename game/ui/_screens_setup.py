@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["HOW_TO_PLAY", "HandoffScreen", "HowToPlay", "SetupScreen"]
 
 TEAM, BOT = "Team", "Bot"
+AT_KEYBOARD, ON_DEVICES = "at this computer", "on their own devices"
 
 
 class SetupScreen(Screen):
@@ -102,6 +103,15 @@ class SetupScreen(Screen):
             "New",
             pygame.Rect(round(14.5 * u), seed, 4 * u, round(1.8 * u)),
             tip="Draw another seed",
+        )
+        where = seed + round(2.4 * u)
+        said = self.label("Teams play", pygame.Rect(2 * u, where, 9 * u, u), "@heading")
+        said.set_relative_position((2 * u, where + (round(1.8 * u) - said.relative_rect.h) // 2))
+        self.widgets["where"] = UIDropDownMenu(
+            [AT_KEYBOARD, ON_DEVICES],
+            ON_DEVICES if self.app.options.lan else AT_KEYBOARD,
+            pygame.Rect(11 * u, where, 11 * u, round(1.8 * u)),
+            manager=self.manager,
         )
         self._build_seats(24 * u, heading.relative_rect.top)
         bottom = look.height - 3 * u
@@ -185,6 +195,9 @@ class SetupScreen(Screen):
                 self._reset_seats()
                 self.app.show(self)
                 return True
+            if event.ui_element is w["where"]:
+                self.choose_devices(event.text == ON_DEVICES)
+                return True
             for nation in self.ruleset.nations:
                 if event.ui_element is w[f"seat:{nation}"]:
                     self.seats[nation] = event.text
@@ -231,6 +244,23 @@ class SetupScreen(Screen):
             self.begin()
             return True
         return False
+
+    def choose_devices(self, devices: bool) -> None:
+        """Teams decide on their own devices (in a browser) or at this computer."""
+        from game.lan._server import missing_extra
+
+        if devices and missing_extra():
+            self.problem = missing_extra()
+            self.app.options.lan = False
+            self.app.show(self)
+            return
+        self.app.options.lan = devices
+        self.problem = (
+            "The teams will join from a browser: the game shows the address and a code."
+            if devices
+            else ""
+        )
+        self.app.show(self)
 
     def begin(self) -> None:
         """Start a new game as set up."""

@@ -110,3 +110,20 @@ def test_the_instructor_frees_a_seat_or_hands_it_to_a_bot(player: Player) -> Non
         assert list(player.app.lan.lobby.seats) == ["TW"]
         assert player.app.session.model.seats["US"] == "bot"
         assert player.screen.name == "lan"
+
+
+def test_the_setup_screen_lets_teams_play_on_their_own_devices(make_app: Any) -> None:
+    from game.ui._screens_setup import ON_DEVICES, SetupScreen
+
+    app = make_app(port=0, seats={"US": "human", "TW": "human"})
+    player = Player(app)
+    app.show(SetupScreen(app))
+    player.pump()
+    try:
+        player.choose(player.screen.widgets["where"], ON_DEVICES)
+        assert app.options.lan is True
+        player.press(pygame.K_RETURN)  # start the game
+        assert player.screen.name == "lan"
+        assert list(app.lan.lobby.seats) == ["US", "TW"]
+    finally:
+        app.close_lan()
