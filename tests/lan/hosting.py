@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def host_process(folder: Path) -> subprocess.Popen[str]:
@@ -15,3 +16,23 @@ def host_process(folder: Path) -> subprocess.Popen[str]:
          "--port", "0", "--seed", "3", "--saves", str(folder / "saves")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder,
     )  # fmt: skip
+
+
+# Chromium on a machine without a network of its own: no background connections.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def join(page: Any, line: dict[str, Any], nation: str) -> None:
+    """Open the page, type the code (in lower case, as a student might) and take a seat."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(line["url"])
+    page.wait_for_selector("#join:not([hidden])")
+    page.fill("#code", line["code"].lower())
+    page.check(f"#seat-{nation}")
+    page.click("#join-form button")
+    page.wait_for_selector("#game:not([hidden])")
+    assert errors == []

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .hosting import host_process
+from .hosting import ARGS, DESKTOP, PHONE, host_process, join
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -19,12 +19,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
     pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
-
-# Chromium on a machine without a network of its own: no background connections.
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
 @pytest.fixture
@@ -44,19 +38,6 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
-
-
-def join(page: Any, line: dict[str, Any], nation: str) -> None:
-    """Open the page, type the code (in lower case, as a student might) and take a seat."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(line["url"])
-    page.wait_for_selector("#join:not([hidden])")
-    page.fill("#code", line["code"].lower())
-    page.check(f"#seat-{nation}")
-    page.click("#join-form button")
-    page.wait_for_selector("#game:not([hidden])")
-    assert errors == []
 
 
 def test_two_teams_play_a_quarter_in_the_browser_and_a_reload_keeps_the_seat(

@@ -1,0 +1,98 @@
+"""`play --lan` as a class would play it: the projector's window (the real event loop,
+SDL's dummy driver) and two teams in Debian's Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
+
+from lan.hosting import ARGS, DESKTOP, PHONE, join  # noqa: E402  (tests/ is on the path)
+
+
+def test_play_lan_two_browsers_play_the_seminar_to_its_debrief(make_app: Any) -> None:
+    """The issue's trial, automated: the projector (the real event loop) serves the
+    seminar; Taiwan on a phone and the US on a laptop play all 12 quarters in Chromium;
+    Taiwan's page is closed mid-game and a new one takes the seat back with its token."""
+    import threading
+    import time
+
+    import pygame
+
+    from game.ui import Session
+
+    from .driver import Player
+
+    app = make_app(lan=True, port=0)
+    player = Player(app)
+    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3))
+    url, code = app.lan.url, app.lan.lobby.code
+    done: list[str] = []
+    failed: list[BaseException] = []
+
+    def teams() -> None:
+        try:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                phone = browser.new_context(**PHONE)
+                pages = {"TW": phone.new_page(), "US": browser.new_context(**DESKTOP).new_page()}
+                for nation, page in pages.items():
+                    join(page, {"url": url, "code": code}, nation)
+                for quarter in range(1, 13):
+                    if quarter == 6:  # Taiwan's phone drops; a new page has the seat back
+                        pages["TW"].close()
+                        pages["TW"] = phone.new_page()
+                        pages["TW"].goto(url)
+                        pages["TW"].wait_for_selector("#game:not([hidden])")
+                    for nation, page in pages.items():
+                        page.wait_for_selector(f"text=quarter {quarter} of 12", timeout=30_000)
+                        if nation == "US" and quarter == 1:  # the 50-50 plan, to Taiwan
+                            page.select_option("#move-propose_sourcing_5050-target", "TW")
+                            page.check("#move-propose_sourcing_5050")
+                        if nation == "TW" and page.is_visible("#proposals-box"):
+                            page.check("#proposals input[value=reject]")
+                        page.focus("#line-ai")
+                        page.keyboard.press("ArrowRight")
+                        page.click("#submit")
+                        # Accepted; the last team's submit plays the quarter at once.
+                        page.wait_for_function(
+                            "q => $('decided').textContent.startsWith('Submitted') || shownTurn > q"
+                            " || !$('over').hidden",
+                            arg=quarter,
+                        )
+                for page in pages.values():
+                    page.wait_for_selector("#over:not([hidden])", timeout=30_000)
+                browser.close()
+            done.append("ok")
+        except BaseException as exc:
+            failed.append(exc)
+
+    browsers = threading.Thread(target=teams, daemon=True)
+    browsers.start()
+    deadline = time.monotonic() + 240
+    try:
+        while browsers.is_alive() and time.monotonic() < deadline:
+            player.pump(1)
+            if player.screen.name in ("news", "world"):  # the instructor moves the room on
+                player.press(pygame.K_RETURN)
+        browsers.join(timeout=5)
+        assert not failed, failed
+        assert done == ["ok"]
+        while player.screen.name in ("news", "world"):
+            player.press(pygame.K_RETURN)
+        assert player.screen.name == "debrief"
+        model = app.session.model
+        assert model.turn == 12
+        teams_moves = [d for d in model.decision_log if d.by == "team"]
+        assert len(teams_moves) == 24  # every quarter, both teams decided on their pages
+        assert any(("reject_proposal", "US") in d.actions for d in teams_moves)
+    finally:
+        app.close_lan()
