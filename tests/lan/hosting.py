@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,17 @@ def join(page: Any, line: dict[str, Any], nation: str) -> None:
     page.click("#join-form button")
     page.wait_for_selector("#game:not([hidden])")
     assert errors == []
+
+
+def browser_or_skip() -> tuple[Any, str]:
+    """Playwright's sync API and Debian's Chromium, or the calling test module is skipped
+    (`.ci/run` installs both where missing)."""
+    import pytest
+
+    pytest.importorskip("starlette")
+    pytest.importorskip("uvicorn")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)  # fmt: skip
+    return sync_api, chromium

@@ -4,21 +4,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .hosting import ARGS, DESKTOP, PHONE, host_process, join
+from .hosting import ARGS, DESKTOP, PHONE, browser_or_skip, host_process, join
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
+sync_api, CHROMIUM = browser_or_skip()
 
 
 @pytest.fixture

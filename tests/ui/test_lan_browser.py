@@ -3,19 +3,11 @@ SDL's dummy driver) and two teams in Debian's Chromium, driven by Playwright."""
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
-import pytest
+from lan.hosting import ARGS, DESKTOP, PHONE, browser_or_skip, join  # (tests/ is on the path)
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    pytest.skip("Debian's chromium is not installed (.ci/run installs it)", allow_module_level=True)
-
-from lan.hosting import ARGS, DESKTOP, PHONE, join  # noqa: E402  (tests/ is on the path)
+sync_api, CHROMIUM = browser_or_skip()
 
 
 def test_play_lan_two_browsers_play_the_seminar_to_its_debrief(make_app: Any) -> None:
