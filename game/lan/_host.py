@@ -2,7 +2,7 @@
 
 It prints one JSON line (the URL, the join code) once the port is open, plays a quarter
 when every team has submitted (or when the turn timeout runs out: teams that did not
-submit keep their standing split), autosaves after every quarter, and ends with the
+submit keep their standing split; the clock starts once every team has joined), autosaves after every quarter, and ends with the
 summary `run` prints and a save, as `play` leaves one.
 """
 
@@ -70,6 +70,8 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
     try:
         while not session.over and not (stop is not None and stop.is_set()):
             hub.pump(wait=0.05)
+            if not lobby.all_joined:
+                opened = time.monotonic()  # the clock runs once every team has a device
             late = options.turn_timeout is not None and time.monotonic() - opened >= options.turn_timeout  # fmt: skip
             if lobby.ready or late:
                 lobby.resolve()

@@ -111,15 +111,16 @@ class Lobby:
         return None
 
     def free(self, nation: str) -> None:
-        """The instructor frees a seat: its devices must join again with the code."""
+        """The instructor frees a seat (a team's device lost or replaced): its devices must
+        join again with the code; a decision already submitted stays."""
         seat = self.seats[nation]
         seat.token, seat.devices = None, 0
-        self.session.decided.pop(nation, None)
-        self.session.model.submitted.pop(nation, None)
 
     def to_bot(self, nation: str) -> None:
         """The instructor hands a seat to its bot, from the coming quarter."""
         self.free(nation)
+        self.session.decided.pop(nation, None)
+        self.session.model.submitted.pop(nation, None)
         del self.seats[nation]
         self.session.set_seat(nation, None)
 
@@ -146,6 +147,11 @@ class Lobby:
         """Whether `nation`'s team has decided the coming quarter (the session keeps it,
         so undoing a quarter or reloading the rules asks the teams again)."""
         return nation in self.session.decided
+
+    @property
+    def all_joined(self) -> bool:
+        """Whether every team's seat has been taken by a device."""
+        return all(seat.token is not None for seat in self.seats.values())
 
     @property
     def ready(self) -> bool:

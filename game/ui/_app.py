@@ -181,8 +181,6 @@ class App:
             self.fail(str(exc))
             return
         self.turns_played += 1
-        if self.lan is not None:
-            self.lan.hub.send_state()  # every team's page shows the new quarter
         self.show(NewsScreen(self, report))
 
     def _open_lan(self, session: Session) -> None:
@@ -435,6 +433,11 @@ class App:
     def _tend_lan(self) -> None:
         """Hand the teams' messages to the game; play the quarter once every team decided."""
         changed = self.lan.pump()
+        model = self.require_session().model
+        if (id(model), model.turn) != getattr(self, "_lan_shown", None):
+            # A quarter played, undone, or the rules reloaded: every page shows it now.
+            self._lan_shown = (id(model), model.turn)
+            self.lan.hub.send_state()
         waiting = self.screen is not None and self.screen.name == "lan" and self.overlay is None
         if waiting and self.lan.lobby.ready:
             self.resolve()

@@ -21,7 +21,7 @@ STATUS_WORDS = {
     "waiting": "waiting for a device",
     "deciding": "deciding",
     "submitted": "submitted",
-    "disconnected": "disconnected (its choices are kept)",
+    "disconnected": "disconnected (choices kept)",
 }
 THIS_COMPUTER = " (this computer only)"
 
@@ -73,7 +73,7 @@ class LanScreen(Screen):
             )  # fmt: skip
             y += 2.2
         self.widgets["play"] = self.button(
-            "Play the quarter now (Enter)",
+            "Play the quarter now (P)",
             pygame.Rect(
                 self.look.width - 18 * self.unit,
                 self.look.height - 3 * self.unit,
@@ -148,7 +148,9 @@ class LanScreen(Screen):
             if kind in ("free", "bot"):
                 self.seat(kind, nation)
                 return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+        # Not Enter: the news and the world move on with Enter, and one press too many
+        # would play the next quarter without the teams.
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_p:
             self.app.resolve()
             return True
         return False

@@ -32,6 +32,7 @@ def join(page: Any, line: dict[str, Any], nation: str) -> None:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(line["url"])
     page.wait_for_selector("#join:not([hidden])")
+    assert not page.is_visible("#game")  # no empty game form beside the join form
     page.fill("#code", line["code"].lower())
     page.check(f"#seat-{nation}")
     page.click("#join-form button")

@@ -84,8 +84,10 @@ def test_the_projector_shows_where_to_join_and_plays_once_every_team_submitted(p
         assert player.screen.name == "lan"
 
 
-def test_enter_plays_the_quarter_without_the_late_teams(player: Player) -> None:
-    player.press(pygame.K_RETURN)
+def test_p_plays_the_quarter_without_the_late_teams_and_enter_does_not(player: Player) -> None:
+    player.press(pygame.K_RETURN)  # one Enter too many after the world map: nothing happens
+    assert (player.screen.name, player.app.session.model.turn) == ("lan", 0)
+    player.press(pygame.K_p)
     assert player.screen.name == "news"
     log = player.app.session.model.decision_log
     assert {(d.nation, d.by) for d in log if d.nation in ("US", "TW")} == {("US", "standing"), ("TW", "standing")}  # fmt: skip
@@ -101,15 +103,24 @@ def test_closing_the_game_releases_the_port(player: Player) -> None:
 def test_the_instructor_frees_a_seat_or_hands_it_to_a_bot(player: Player) -> None:
     with contextlib.ExitStack() as pages:
         tw = join(player, pages, "TW")
+        tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []}))
+        answer(player, tw, "accepted")
         player.click(player.screen.widgets["free:TW"])
         assert answer(player, tw, "error")["message"].startswith("the instructor freed this seat")
         assert [t["status"] for t in player.app.lan.lobby.status()] == ["waiting", "waiting"]
-        again = join(player, pages, "TW")  # a device joins again with the code
-        assert again is not None
+        again = page(player, pages)  # a new device joins again with the code
+        answer(player, again, "hello")
+        code = player.app.lan.lobby.code
+        again.send(json.dumps({"type": "join", "protocol": 1, "code": code, "nation": "TW"}))
+        assert answer(player, again, "state")["pending"]["invest"] == {"ai": 1.0}  # kept
         player.click(player.screen.widgets["bot:US"])
         assert list(player.app.lan.lobby.seats) == ["TW"]
         assert player.app.session.model.seats["US"] == "bot"
-        assert player.screen.name == "lan"
+        player.pump()
+        # Taiwan, the only team left, has decided: the quarter is played with its choice.
+        assert player.screen.name == "news"
+        (taiwan,) = [d for d in player.app.session.model.decision_log if d.nation == "TW"]
+        assert (taiwan.by, taiwan.invest) == ("team", {"ai": 1.0})
 
 
 def test_the_setup_screen_lets_teams_play_on_their_own_devices(make_app: Any) -> None:
@@ -127,3 +138,13 @@ def test_the_setup_screen_lets_teams_play_on_their_own_devices(make_app: Any) ->
         assert list(app.lan.lobby.seats) == ["US", "TW"]
     finally:
         app.close_lan()
+
+
+def test_pages_follow_the_projector_when_a_quarter_is_undone(player: Player) -> None:
+    with contextlib.ExitStack() as pages:
+        tw = join(player, pages, "TW")
+        player.press(pygame.K_p)  # quarter 1 played
+        while answer(player, tw, "state")["turn"] != 2:
+            pass
+        player.app.session.undo()  # as the facilitator's menu does
+        assert answer(player, tw, "state")["turn"] == 1

@@ -14,6 +14,7 @@ let state = null;         // the last state the game sent
 let shownTurn = null;     // the quarter the form was built for
 let split = {};           // line -> whole percent
 let moved = false;        // untouched sliders keep the standing split exactly
+let unsent = false;       // changes made on the page since the last submit
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -116,8 +117,11 @@ function show(message) {
     el("li", {}, `${t.metric} (weight ${t.weight}): ${t.points.toFixed(1)} points so far — ${t.doc}`)));
   $("budget").textContent = `(${message.budget.toFixed(2)} this quarter)`;
   if (shownTurn !== message.turn) {
+    const late = unsent && shownTurn !== null;
     shownTurn = message.turn;
     buildForm(message);
+    unsent = false;
+    if (late) say("The quarter was played before your last changes were sent; they were not used.");
   }
   $("decided").textContent = message.submitted
     ? "Submitted. You can change it until the quarter is played." : "";
@@ -134,7 +138,7 @@ function buildForm(message) {
   lines.replaceChildren();
   for (const line of message.lines) {
     const id = "line-" + line.id;
-    const input = el("input", {type: "range", id, min: "0", max: "100", step: "5",
+    const input = el("input", {type: "range", id, min: "0", max: "100", step: "1",
                                value: String(split[line.id])});
     input.setAttribute("aria-describedby", id + "-doc");
     const out = el("output", {for: id}, `${split[line.id]}%`);
@@ -234,9 +238,13 @@ function rebalance(changed, value) {
   }
 }
 
+$("decide").addEventListener("input", () => { unsent = true; });
+$("decide").addEventListener("change", () => { unsent = true; });
+
 $("decide").addEventListener("submit", (event) => {
   event.preventDefault();
   if (!state) return;
+  unsent = false;
   const actions = [];
   for (const input of document.querySelectorAll("#moves input:checked")) {
     const menu = $(input.id + "-target");
