@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from game.errors import GameError, ParameterError
+from game.errors import GameError
 
 __all__ = ["_host"]
 
@@ -24,17 +24,6 @@ def _host(args: argparse.Namespace) -> int:
 
     folder, name = _rules_folder(args.rules)
     ruleset = load_ruleset(folder)
-    if args.scenario is not None and args.scenario not in ruleset.scenarios:
-        from game.ruleset import did_you_mean
-
-        hint = did_you_mean(args.scenario, ruleset.scenarios)
-        raise ParameterError("--scenario", f"--scenario {args.scenario}: no such scenario{hint}")
-    for nation in args.teams:
-        if nation not in ruleset.nations:
-            from game.ruleset import did_you_mean
-
-            hint = did_you_mean(nation, ruleset.nations)
-            raise ParameterError("--teams", f"--teams: unknown nation {nation!r}{hint}")
     options = HostOptions(
         scenario=args.scenario, teams=args.teams, rules=ruleset, seed=args.seed,
         bind=args.bind, port=args.port, turn_timeout=args.turn_timeout, saves=args.saves,

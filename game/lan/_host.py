@@ -50,7 +50,7 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
     from game.ui._session import Session
 
     session = Session.new(
-        options.scenario or _default_scenario(options.rules),
+        options.scenario,
         dict.fromkeys(options.teams, ""),
         seed=options.seed,
         rules=options.rules,
@@ -83,13 +83,6 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
     finally:
         server.stop()
     return session.model
-
-
-def _default_scenario(rules: Any) -> str:
-    from game.ruleset import DEFAULT_RULES, load_ruleset
-
-    ruleset = rules if rules is not None else load_ruleset(DEFAULT_RULES)
-    return ruleset.game.default_scenario or next(iter(ruleset.scenarios))
 
 
 def report(model: Any, saves: Path) -> None:

@@ -105,17 +105,17 @@ class Hub:
     def free(self, nation: str) -> None:
         """The instructor frees a seat: its pages are closed and must join again."""
         self.lobby.free(nation)
-        for connection, held in list(self.seat_of.items()):
-            if held == nation:
-                self.server.send(connection, {"type": "error", "message": "the instructor freed this seat; join again with the code"})  # fmt: skip
-                self.server.send(connection, None)
-                self.seat_of[connection] = None
+        self._close_pages(nation, "the instructor freed this seat; join again with the code")
 
     def to_bot(self, nation: str) -> None:
         """The instructor hands a seat to its bot: its pages are told and closed."""
+        self._close_pages(nation, "the instructor handed this seat to a bot")
+        self.lobby.to_bot(nation)
+
+    def _close_pages(self, nation: str, why: str) -> None:
+        """Tell `nation`'s pages `why`, then close them."""
         for connection, held in list(self.seat_of.items()):
             if held == nation:
-                self.server.send(connection, {"type": "error", "message": "the instructor handed this seat to a bot"})  # fmt: skip
+                self.server.send(connection, {"type": "error", "message": why})
                 self.server.send(connection, None)
                 self.seat_of[connection] = None
-        self.lobby.to_bot(nation)

@@ -34,18 +34,18 @@ class LanLink:
         Raises:
             GameError: when the address cannot be served on (the old one is kept).
         """
-        port = self.server.port
-        self.server.stop()
-        fresh = LanServer(bind, port)
+        old = self.server
+        old.stop()
+        self.hub.pump()  # the closed pages leave their seats (their devices are counted)
+        fresh = LanServer(bind, old.port)
         try:
             fresh.start()
         except Exception:
-            self.server = LanServer(self.server.bind, port)
-            self.server.start()
-            self.hub.server = self.server
+            fresh = LanServer(old.bind, old.port)
+            fresh.start()
             raise
-        self.server = fresh
-        self.hub = Hub(self.lobby, fresh)
+        finally:
+            self.server = self.hub.server = fresh
 
     def pump(self) -> int:
         """Handle the pages' messages waiting now (on the game's thread)."""

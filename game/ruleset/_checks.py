@@ -312,8 +312,13 @@ class _Checker:
         *,
         key: bool = False,
     ) -> bool:
-        if name in options or name in self.broken:
+        """Whether `name` is one of `options`; an unknown name is reported. A name whose
+        own entry failed its checks (reported there) is not reported again, and is not
+        one of the options either: there is nothing to check against it."""
+        if name in options:
             return True
+        if name in self.broken:
+            return False
         hint = did_you_mean(name, options) or _one_of(options)
         self.at(ref, sub, f"unknown {what} {clip_text(name)}{hint}", key=key)
         return False
@@ -348,8 +353,6 @@ class _Checker:
             return
         if not self._known(action, set(actions), ref, (*sub, "action"), "action"):
             return
-        if action not in actions:
-            return  # an action whose own entry is broken (reported there)
         needs = actions[action].spec.target == "nation"
         if needs and target is None:
             self.at(ref, (*sub, "action"), f"action {action!r} needs 'target:' (a nation id)")
@@ -373,8 +376,7 @@ class _Checker:
     ) -> None:
         params = merged["parameters"]
         for name, value in spec.parameters.items():
-            known = self._known(name, set(params), ref, ("parameters", name), "parameter", key=True)
-            if known and name in params:  # not a parameter whose own entry is broken
+            if self._known(name, set(params), ref, ("parameters", name), "parameter", key=True):
                 why = params[name].refuses(value)
                 if why:
                     self.at(ref, ("parameters", name), f"{name} = {value:g} {why}")

@@ -84,6 +84,7 @@ class App:
         self.presenter = Presenter()
         self.focus = Focus()  # the keyboard's place among the controls (Tab, Space)
         self.lan: Any = None  # with --lan: the teams' devices (a LanLink)
+        self._lan_shown: tuple[int, int] | None = None  # the game and quarter pages show
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""
@@ -434,7 +435,7 @@ class App:
         """Hand the teams' messages to the game; play the quarter once every team decided."""
         changed = self.lan.pump()
         model = self.require_session().model
-        if (id(model), model.turn) != getattr(self, "_lan_shown", None):
+        if (id(model), model.turn) != self._lan_shown:
             # A quarter played, undone, or the rules reloaded: every page shows it now.
             self._lan_shown = (id(model), model.turn)
             self.lan.hub.send_state()

@@ -46,7 +46,7 @@ class Session:
     @classmethod
     def new(
         cls,
-        scenario: str,
+        scenario: str | None,
         teams: dict[str, str],
         seed: int | None = None,
         rules: Ruleset | None = None,

@@ -148,3 +148,13 @@ def test_pages_follow_the_projector_when_a_quarter_is_undone(player: Player) -> 
             pass
         player.app.session.undo()  # as the facilitator's menu does
         assert answer(player, tw, "state")["turn"] == 1
+
+
+def test_opening_the_game_on_another_address_counts_the_pages_it_closed(player: Player) -> None:
+    with contextlib.ExitStack() as pages:
+        join(player, pages, "TW")
+        assert player.app.lan.lobby.status()[1]["status"] == "deciding"
+        player.screen.open_on("127.0.0.1")  # the pages on the old server are closed
+        assert player.app.lan.lobby.status()[1]["status"] == "disconnected"
+        again = page(player, pages)  # and the new server answers
+        assert answer(player, again, "hello")["protocol"] == 1
