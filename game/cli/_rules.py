@@ -139,8 +139,6 @@ def _compare(args: argparse.Namespace) -> int:
             raise ParameterError("rules", f"{str(given)!r} is not a ruleset folder")
     spec = CompareSpec(str(args.rules_a), str(args.rules_b), args.scenario, args.seeds,
                        args.turns, str(args.decisions) if args.decisions else None)  # fmt: skip
-    if args.seeds < 2:
-        raise ParameterError("--seeds", f"--seeds: a confidence interval needs 2 seeds or more, not {args.seeds}")  # fmt: skip
     tell = None if args.json or not sys.stderr.isatty() else (lambda text: print(f"\r{text:60}", end="", file=sys.stderr))  # fmt: skip
     report = compare_rulesets(spec, balance=args.balance, workers=args.workers or os.cpu_count() or 1, progress=tell)  # fmt: skip
     if tell is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.ui._screens_turn import attribute_label, pretty
+from game.ui._screens_turn import change_label, pretty, shown_changes
 from game.ui._session import Session
 
 __all__ = ["team_view"]
@@ -107,14 +107,13 @@ def _news(session: Session) -> list[dict[str, Any]]:
              "origin": [{"label": label, "text": text} for label, text in c.origin()]}
             for c in why.causes
         ]  # fmt: skip
-        changes = []
-        for t in [c for c in why.changes if c.after != c.before][:14]:
-            kind = "world" if t.target == "world" else "nation" if t.target in model.nations else "firm"  # fmt: skip
-            what = attribute_label(model, kind, t.attr)
-            if t.target in model.nations:
-                what = f"{model.nations[t.target].name} · {what}"
-            elif t.target != "world":
-                what = f"{t.target} · {what}"
-            changes.append({"what": what, "before": round(t.before, 4), "after": round(t.after, 4)})
+        changes = [
+            {
+                "what": change_label(model, t),
+                "before": round(t.before, 4),
+                "after": round(t.after, 4),
+            }
+            for t in shown_changes(why)
+        ]
         out.append({"text": item.text, "causes": causes, "changes": changes})
     return out

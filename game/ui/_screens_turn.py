@@ -47,6 +47,20 @@ def attribute_label(model: Any, kind: str, attr: str) -> str:
     return spec.label if spec is not None and spec.label else pretty(attr)
 
 
+def shown_changes(why: Any) -> list[Any]:
+    """The changes a Why? lists: those that changed a value, the first 14."""
+    return [c for c in why.changes if c.after != c.before][:14]
+
+
+def change_label(model: Any, trace: Any) -> str:
+    """What a traced change changed, for players: 'Taiwan · Defence', 'TSMC · Output'."""
+    kind = "world" if trace.target == "world" else "nation" if trace.target in model.nations else "firm"  # fmt: skip
+    what = attribute_label(model, kind, trace.attr)
+    if trace.target in model.nations:
+        return f"{model.nations[trace.target].name} · {what}"
+    return what if trace.target == "world" else f"{trace.target} · {what}"
+
+
 def _number(value: float) -> str:
     """A value as the room reads it: 1, 0.26, 139.5 (not 0.00835 or 1.0)."""
     if float(value).is_integer():
@@ -636,20 +650,9 @@ class WhyWindow(Screen):
                 )
         if why.changes:
             parts.append("<br><br><b>What changed</b>")
-            for t in [c for c in why.changes if c.after != c.before][:14]:
-                kind = (
-                    "world"
-                    if t.target == "world"
-                    else "nation"
-                    if t.target in model.nations
-                    else "firm"
-                )
-                what = attribute_label(model, kind, t.attr)
-                if t.target in model.nations:
-                    what = f"{model.nations[t.target].name} · {what}"
-                elif t.target != "world":
-                    what = f"{t.target} · {what}"
-                parts.append(f"<br>{html.escape(what)}: {_number(t.before)} → {_number(t.after)}")
+            for t in shown_changes(why):
+                what = html.escape(change_label(model, t))
+                parts.append(f"<br>{what}: {_number(t.before)} → {_number(t.after)}")
         look, u = self.look, self.unit
         rect = pygame.Rect(look.width // 2 - 22 * u, 3 * u, 44 * u, look.height - 6 * u)
         self.window = UIWindow(rect, manager=self.manager, window_display_title="Why?")
