@@ -508,7 +508,7 @@ def test_a_refused_branch_move_is_flagged(saved: Path, tmp_path: Path) -> None:
     code, out, err = cli("replay", saved / "seminar.json", "--branch", branch)
     assert code == 0
     assert "NOTE: a move of the branch was refused" in out
-    assert "no proposal from United States is pending" in err
+    assert "no proposal from the United States is pending" in err
 
 
 def test_replay_under_rules_that_lack_a_recorded_action_is_one_line(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from game.errors import GameError
+from game.errors import GameError, ParameterError
 
 __all__ = ["_host"]
 
@@ -22,14 +22,25 @@ def _host(args: argparse.Namespace) -> int:
     from game.research import result_of
     from game.ruleset import load_ruleset
 
-    folder, name = _rules_folder(args.rules)
-    ruleset = load_ruleset(folder)
+    if args.load is not None:
+        given = [f"--{k}" for k in ("scenario", "teams", "seed", "rules") if getattr(args, k) is not None]  # fmt: skip
+        if given:
+            raise ParameterError("--load", f"--load continues a saved game with its own scenario, teams, seed and rules: drop {', '.join(given)}")  # fmt: skip
+        ruleset, name = None, f"those saved in {args.load}"
+    elif args.teams is None:
+        raise ParameterError(
+            "--teams", "say which nations teams play: --teams US,TW (or --load a save)"
+        )
+    else:
+        folder, name = _rules_folder(args.rules)
+        ruleset = load_ruleset(folder)
     options = HostOptions(
-        scenario=args.scenario, teams=args.teams, rules=ruleset, seed=args.seed,
+        scenario=args.scenario, teams=args.teams or [], rules=ruleset, seed=args.seed,
         bind=args.bind, port=args.port, turn_timeout=args.turn_timeout, saves=args.saves,
+        load=args.load,
     )  # fmt: skip
-    model = host(options)
-    report(model, args.saves)
-    print(_readable(result_of(model), {}))
+    session = host(options)
+    report(session, args.saves)
+    print(_readable(result_of(session.model), {}))
     print(f"rules: {name}", file=sys.stderr)
     return 0

@@ -149,8 +149,11 @@ def _parser() -> argparse.ArgumentParser:
         "host", help="serve a game to teams' browsers, without a window (needs the lan extra)"
     )
     host.add_argument("--scenario", metavar="NAME", help="scenario (default: the rules' default)")
-    host.add_argument("--teams", type=_nations, required=True, metavar="US,TW,…",
+    host.add_argument("--teams", type=_nations, metavar="US,TW,…",
                       help="the nations teams play from their own devices (bots play the rest)")  # fmt: skip
+    host.add_argument("--load", type=Path, metavar="SAVE",
+                      help="continue a saved game (a save or autosave): its teams play from "
+                      "their devices, under their saved names")  # fmt: skip
     host.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                       help="the address to serve on (default 127.0.0.1: this machine only; "
                       "give the classroom network's address to open the game to it)")  # fmt: skip

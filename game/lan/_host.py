@@ -2,8 +2,9 @@
 
 It prints one JSON line (the URL, the join code) once the port is open, plays a quarter
 when every team has submitted (or when the turn timeout runs out: teams that did not
-submit keep their standing split; the clock starts once every team has joined), autosaves after every quarter, and ends with the
-summary `run` prints and a save, as `play` leaves one.
+submit keep their standing split; the clock starts once every team has joined, and the
+pages count it down), says on stderr each quarter it played, autosaves after every
+quarter, and ends with the summary `run` prints and a save, as `play` leaves one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from game.errors import ParameterError
 from game.lan._hub import Hub
 from game.lan._lobby import PROTOCOL, Lobby
 from game.lan._server import LanServer
@@ -35,27 +37,35 @@ class HostOptions:
     port: int = 0
     turn_timeout: float | None = None
     saves: Path = Path("saves")
+    load: Path | None = None  # continue this save: its teams play on their devices
 
 
 def host(options: HostOptions, announce: Any = None, stop: threading.Event | None = None) -> Any:
     """Serve a game to the teams' devices until it ends (or `stop` is set); return the
-    model as it stands.
+    session (the model, the teams) as it stands.
 
     `announce(line)` receives the JSON start line (default: printed on stdout).
 
     Raises:
         GameError: when the address cannot be served on.
-        ParameterError: for an unknown scenario or nation.
+        ParameterError: for an unknown scenario or nation, or a game without teams.
+        SaveError: when the save to continue cannot be read.
     """
     from game.ui._session import Session
 
-    session = Session.new(
-        options.scenario,
-        dict.fromkeys(options.teams, ""),
-        seed=options.seed,
-        rules=options.rules,
-        autosave=options.saves,
-    )
+    if options.load is not None:
+        session = Session.load(options.load, autosave=options.saves, devices=True)
+    else:
+        session = Session.new(
+            options.scenario,
+            dict.fromkeys(options.teams, ""),
+            seed=options.seed,
+            rules=options.rules,
+            autosave=options.saves,
+            devices=options.teams,
+        )
+    if not session.teams:
+        raise ParameterError("--teams", "no team plays this game: every nation is a bot's")
     lobby = Lobby(session)
     server = LanServer(options.bind, options.port)
     server.start()
@@ -66,30 +76,43 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
         "check": server.url + "check",
     })  # fmt: skip
     (announce or (lambda text: print(text, flush=True)))(line)
-    opened = time.monotonic()
+    timeout = options.turn_timeout
     try:
         while not session.over and not (stop is not None and stop.is_set()):
             hub.pump(wait=0.05)
-            if not lobby.all_joined:
-                opened = time.monotonic()  # the clock runs once every team has a device
-            late = options.turn_timeout is not None and time.monotonic() - opened >= options.turn_timeout  # fmt: skip
-            if lobby.ready or late:
+            if timeout is not None and lobby.clock is None and lobby.all_joined:
+                lobby.set_clock(timeout)  # the clock runs once every team has a device
+                hub.send_state()  # the pages count down
+            left = lobby.seconds_left()
+            if lobby.ready or (left is not None and left <= 0):
+                late = [lobby.session.teams[n].name for n in lobby.seats if not lobby.decided(n)]
                 lobby.resolve()
+                progress(session, late)
+                if timeout is not None:
+                    lobby.set_clock(timeout)
                 hub.send_state()
-                opened = time.monotonic()
         hub.pump()
         hub.send_state()
         time.sleep(0.2)  # let the last states go out before the port closes
     finally:
         server.stop()
-    return session.model
+    return session
 
 
-def report(model: Any, saves: Path) -> None:
-    """Save the finished game and print the summary `run` prints."""
-    from game.saves import write_save
+def progress(session: Any, late: list[str]) -> None:
+    """Say on stderr which quarter was played, and which teams' standing splits it used."""
+    model = session.model
+    played = model.date_of(model.turn)
+    if late:
+        said = f"{played} played ({model.turn} of {model.turns}); standing splits for {', '.join(late)}"  # fmt: skip
+    else:
+        said = f"{played} played ({model.turn} of {model.turns}); every team decided"
+    print(said, file=sys.stderr, flush=True)
 
+
+def report(session: Any, saves: Path) -> None:
+    """Save the game as it stands, with its teams' names, and say where."""
+    model = session.model
     saves.mkdir(parents=True, exist_ok=True)
-    path = saves / f"host-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    write_save(model, path)
+    path = session.save(saves / f"host-{time.strftime('%Y%m%d-%H%M%S')}.json")
     print(f"saved {path}: turn {model.turn} of {model.turns}", file=sys.stderr)

@@ -4,13 +4,14 @@ and the addresses of this machine an instructor may open the game on."""
 from __future__ import annotations
 
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 from game.lan._hub import Hub
 from game.lan._lobby import Lobby
 from game.lan._server import LanServer
 
-__all__ = ["LanLink", "local_addresses", "qr_matrix"]
+__all__ = ["Address", "LanLink", "local_addresses", "qr_matrix"]
 
 LOOPBACK = "127.0.0.1"
 
@@ -56,31 +57,82 @@ class LanLink:
         self.server.stop()
 
 
-def local_addresses() -> list[str]:
-    """This machine's IPv4 addresses, the likely classroom one first and loopback last.
+@dataclass(frozen=True)
+class Address:
+    """An IPv4 address of this machine, and what kind of network it is on."""
+
+    ip: str
+    interface: str = ""  # its network interface's name, when known ('wlan0', 'docker0')
+    kind: str = ""  # 'likely' (the way out), 'virtual', 'vpn', 'loopback' or ''
+
+    @property
+    def label(self) -> str:
+        """'192.168.1.20 (wlan0)', '172.17.0.1 (docker0: containers/VMs, not the room)'."""
+        note = {
+            "loopback": "this computer only",
+            "virtual": "containers/VMs, not the room",
+            "vpn": "VPN, not the room",
+        }.get(self.kind, "")
+        said = ": ".join(part for part in (self.interface, note) if part)
+        return f"{self.ip} ({said})" if said else self.ip
+
+
+# Names of interfaces that are not the room's network (Linux, macOS and Windows names).
+_VIRTUAL = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "lxc", "lxd", "cni",
+            "flannel", "podman", "vethernet", "hyper-v", "virtualbox", "vmware")  # fmt: skip
+_VPN = ("tun", "tap", "wg", "utun", "ppp", "ipsec", "tailscale", "zt", "nordlynx", "vpn",
+        "proton", "openvpn", "wireguard", "cloudflare")  # fmt: skip
+
+
+def _kind_of(interface: str) -> str:
+    name = interface.lower()
+    if name.startswith(_VIRTUAL) or any(word in name for word in ("virtual", "docker", "wsl")):
+        return "virtual"
+    if name.startswith(_VPN) or "vpn" in name:
+        return "vpn"
+    return ""
+
+
+def local_addresses() -> list[Address]:
+    """This machine's IPv4 addresses: the likely classroom one first, then the others on
+    real networks, then those of virtual machines, containers and VPNs, loopback last.
 
     The likely one is the address the machine would use to reach the internet (asked of
-    the operating system; no packet is sent). Virtual machines' and containers' bridges
-    and VPNs are often among the others, which is why the instructor chooses."""
-    found: list[str] = []
+    the operating system; no packet is sent). Interface names come from psutil when it is
+    installed; they are how a VPN's or Docker's address is told from the room's."""
+    likely = ""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         probe.connect(("192.0.2.1", 9))  # TEST-NET-1: routed, never answered
-        found.append(probe.getsockname()[0])
+        likely = probe.getsockname()[0]
     except OSError:
         pass
     finally:
         probe.close()
+    named: dict[str, str] = {}  # address -> interface
+    try:
+        import psutil
+
+        for interface, entries in psutil.net_if_addrs().items():
+            for entry in entries:
+                if entry.family == socket.AF_INET:
+                    named.setdefault(entry.address, interface)
+    except (ImportError, OSError):
+        pass
     try:
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
         infos = []
-    for info in infos:
-        address = str(info[4][0])
-        if address not in found and not address.startswith("127."):
-            found.append(address)
-    found = [a for a in found if not a.startswith("127.") and a != "0.0.0.0"]
-    return [*found, LOOPBACK]
+    found = list(dict.fromkeys([likely, *named, *(str(i[4][0]) for i in infos)]))
+    found = [a for a in found if a and not a.startswith("127.") and a != "0.0.0.0"]
+    addresses = [Address(a, named.get(a, ""), _kind_of(named.get(a, ""))) for a in found]
+    addresses = [
+        Address(a.ip, a.interface, "likely") if a.ip == likely and not a.kind else a
+        for a in addresses
+    ]
+    order = {"likely": 0, "": 1, "vpn": 2, "virtual": 3}
+    addresses.sort(key=lambda a: order[a.kind])
+    return [*addresses, Address(LOOPBACK, named.get(LOOPBACK, ""), "loopback")]
 
 
 def qr_matrix(text: str) -> list[list[bool]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import math
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +49,23 @@ class Lobby:
 
     session: Session
     code: str = field(default_factory=lambda: new_code())
-    seats: dict[str, Seat] = field(default_factory=dict)
+    seats: dict[str, Seat] = field(init=False, default_factory=dict)
+    clock: tuple[int, float] | None = field(init=False, default=None)  # (turn, deadline)
 
     def __post_init__(self) -> None:
-        self.seats = {nation: Seat(nation) for nation in self.session.teams}
+        self.sync()
+
+    def sync(self) -> list[str]:
+        """Give a seat to every team now on a device, and take it from every team that
+        is not (handed to a bot, or to the keyboard of this computer); return the nations
+        whose seats were taken (their pages must close)."""
+        teams = self.session.teams
+        gone = [n for n in self.seats if n not in teams or not teams[n].device]
+        for nation in gone:
+            del self.seats[nation]
+        for nation in self.session.on_devices:
+            self.seats.setdefault(nation, Seat(nation))
+        return gone
 
     # Joining -------------------------------------------------------------------------
     def hello(self) -> dict[str, Any]:
@@ -118,11 +132,8 @@ class Lobby:
 
     def to_bot(self, nation: str) -> None:
         """The instructor hands a seat to its bot, from the coming quarter."""
-        self.free(nation)
-        self.session.decided.pop(nation, None)
-        self.session.model.submitted.pop(nation, None)
-        del self.seats[nation]
         self.session.set_seat(nation, None)
+        self.sync()
 
     # Deciding ------------------------------------------------------------------------
     def submit(self, seat: Seat, message: dict[str, Any]) -> None:
@@ -170,6 +181,19 @@ class Lobby:
             return "submitted"
         return "deciding" if seat.devices else "disconnected"
 
+    # The room's clock ----------------------------------------------------------------
+    def set_clock(self, seconds: float | None) -> None:
+        """Give the teams `seconds` to decide the coming quarter (None: no clock)."""
+        turn = self.session.model.turn
+        self.clock = None if seconds is None else (turn, time.monotonic() + seconds)
+
+    def seconds_left(self) -> float | None:
+        """The seconds left to decide the coming quarter (None: no clock, or a clock of
+        a quarter already played or undone)."""
+        if self.clock is None or self.clock[0] != self.session.model.turn:
+            return None
+        return max(0.0, self.clock[1] - time.monotonic())
+
     # What each screen shows ------------------------------------------------------------
     def status(self) -> list[dict[str, Any]]:
         """Every team's status, for the instructor's screen."""
@@ -189,7 +213,10 @@ class Lobby:
         moves for the coming quarter, its pending decision, and the last quarter's news."""
         from game.lan._view import team_view
 
-        return team_view(self.session, seat.nation, self.decided(seat.nation))
+        view = team_view(self.session, seat.nation, self.decided(seat.nation))
+        left = self.seconds_left()
+        view["seconds_left"] = None if left is None else round(left)
+        return view
 
 
 def new_code() -> str:

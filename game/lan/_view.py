@@ -73,6 +73,7 @@ def team_view(session: Session, nation: str, decided: bool) -> dict[str, Any]:
             "actions": [{"action": a, "target": t} for a, t in pending.actions],
         },
         "news": _news(session),
+        "news_date": model.date_of(model.turn) if model.turn else "",
     }
     del me
     return view

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from game.ruleset import CompiledAction, never_allowed
 from game.sim._engine import apply_effects
 from game.sim._record import ActionOption, ActionOutcome
-from game.sim._words import clause_in_words
+from game.sim._words import clause_in_words, the_name
 
 if TYPE_CHECKING:
     from game.sim._agents import Nation
@@ -74,7 +74,7 @@ def _refusal(
             return clause_in_words(clause.source, model, nation, target)
     if action.spec.answer and target is not None:
         if not _answerable(model, nation, target, turn):
-            return f"no proposal from {target.name} is pending"
+            return f"no proposal from {the_name(target.name)} is pending"
     elif action.spec.proposal and model.proposed(nation, action.id, target.id if target else None):
         return "the same proposal is still pending"
     return ""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from game.sim._model import GeoModel
 
-__all__ = ["clause_in_words"]
+__all__ = ["clause_in_words", "the_name"]
 
 _OPS = {
     ast.Eq: "must be",
@@ -75,10 +75,11 @@ def _words(node: ast.AST, source: str, model: GeoModel, nation: Any, target: Any
     current = getattr(obj, attr, None)
     wanted = _wanted(op, value) if _is_flag(spec) else None  # must the flag be on?
     if wanted is not None:
+        # The clause is false now (refusals are all this says): the flag is off or on.
         if subject == "world":
-            return f"the {words} (not yet)" if wanted else f"no {words} (there is one)"
+            return f"no {words} yet" if wanted else f"the {words} already"
         name = _the(named.get(subject, ""))
-        return f"{name} {words} (not now)" if wanted else f"{name} not {words} (it is now)"
+        return f"{name} is not {words}" if wanted else f"{name} is already {words}"
     now = f" (it is {current:.3g})" if isinstance(current, float) else ""
     owner = {"self": _possessive(named["self"]), "target": _possessive(named["target"])}
     prefix = owner.get(subject, "")
@@ -150,7 +151,10 @@ def _is_flag(spec: Any) -> bool:
 
 def _the(name: str) -> str:
     """'United States' -> 'the United States'; 'Taiwan' -> 'Taiwan'."""
-    return f"the {name}" if name.startswith("United") else name
+    return f"the {name}" if name.startswith(("United ", "European ")) else name
+
+
+the_name = _the  # for other messages to players
 
 
 def _possessive(name: str) -> str:

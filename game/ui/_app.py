@@ -145,7 +145,8 @@ class App:
         from game.ui._screens_setup import HowToPlay
 
         self.session = session
-        if self.options.lan:
+        self.close_lan()
+        if session.on_devices:
             self._open_lan(session)
         self.next_step()
         if self.options.first_time and "howto" not in self.shown:
@@ -160,14 +161,14 @@ class App:
         demo = self._demo_nation()
         if session.over or self._autoplay_done():
             self.show(DebriefScreen(self))
-        elif self.lan is not None and self.lan.lobby.seats:
-            from game.ui._screens_lan import LanScreen
-
-            self.show(LanScreen(self))
         elif demo is not None:
             self.show(HandoffScreen(self, demo, demo=True))
         elif session.waiting:
             self.show(HandoffScreen(self, session.waiting[0]))
+        elif self.lan is not None and session.on_devices:
+            from game.ui._screens_lan import LanScreen
+
+            self.show(LanScreen(self))  # it plays the quarter once every page submitted
         else:
             self.resolve()
 
@@ -190,15 +191,33 @@ class App:
         from game.lan._server import missing_extra
 
         self.close_lan()
-        missing = missing_extra()
-        if missing:
-            self.fail(html.escape(missing) + ". The teams play at this computer instead.")
-            return
-        try:
-            self.lan = LanLink(session, self.options.bind, self.options.port)
-        except GameError as exc:
-            self.fail(f"{html.escape(str(exc))}. The teams play at this computer instead.",
-                      title="Teams cannot join from their devices")  # fmt: skip
+        problem = missing_extra()
+        if not problem:
+            try:
+                self.lan = LanLink(session, self.options.bind, self.options.port)
+                return
+            except GameError as exc:
+                problem = str(exc)
+        for team in session.teams.values():
+            team.device = False
+        self.fail(f"{html.escape(problem)}. The teams play at this computer instead.",
+                  title="Teams cannot join from their devices")  # fmt: skip
+
+    def place_team(self, nation: str, device: bool) -> bool:
+        """Move `nation`'s team to its own device or to this computer's keyboard (the
+        teams' pages are served from the first team on a device); True when it moved."""
+        session = self.require_session()
+        if device and self.lan is None:
+            from game.lan._server import missing_extra
+
+            problem = missing_extra()
+            if problem:
+                self.fail(html.escape(problem) + ".", title="Teams cannot join from their devices")  # fmt: skip
+                return False
+        session.set_seat(nation, f"Team {session.model.nations[nation].name}", device=device)
+        if device and self.lan is None:
+            self._open_lan(session)
+        return self.lan is not None or not device
 
     def require_lan(self) -> Any:
         """The teams' devices (screens of `--lan` games only)."""
@@ -440,7 +459,10 @@ class App:
             self._lan_shown = (id(model), model.turn)
             self.lan.hub.send_state()
         waiting = self.screen is not None and self.screen.name == "lan" and self.overlay is None
-        if waiting and self.lan.lobby.ready:
+        session = self.require_session()
+        if waiting and (session.waiting or not session.on_devices):
+            self.next_step()  # the facilitator moved a team to this computer, or to a bot
+        elif waiting and self.lan.lobby.ready:
             self.resolve()
         elif waiting and changed:
             self.screen.refresh()  # type: ignore[attr-defined]
@@ -480,7 +502,7 @@ def play(options: PlayOptions) -> int:
 
         app = App(options)
         if options.load is not None:
-            app.start(Session.load(options.load, autosave=options.saves))
+            app.start(Session.load(options.load, autosave=options.saves, devices=options.lan))
             return app.run(app.screen) if app.screen is not None else 0
         return app.run(SetupScreen(app))
     finally:

@@ -12,6 +12,7 @@ from pygame_gui.elements import UIDropDownMenu, UILabel, UIWindow
 
 from game.errors import GameError
 from game.ui._screen import Screen
+from game.ui._screens_setup import BOT, DEVICE, TEAM
 from game.ui._screens_turn import pretty
 
 if TYPE_CHECKING:
@@ -196,8 +197,9 @@ class FacilitatorMenu(Screen):
             x = left if i % 2 == 0 else right
             top = y + (i // 2) * (row + gap // 2)
             label(nation.name, x, top, named)
-            current = "Team" if ident in session.teams else "Bot"
-            seat = menu(["Team", "Bot"], current, x + named, top, min(half - named, 8 * u))
+            team = session.teams.get(ident)
+            current = BOT if team is None else DEVICE if team.device else TEAM
+            seat = menu([TEAM, DEVICE, BOT], current, x + named, top, half - named)
             self.seat_menus[seat] = ident
             lowest = top + 3 * row + u
         y += (len(model.nations) + 1) // 2 * (row + gap // 2) + gap // 2
@@ -221,20 +223,21 @@ class FacilitatorMenu(Screen):
             and event.ui_element is self.timer_menu
         ):
             self.app.timer_minutes = TIMERS[event.text]
-            self.say(f"Turn timer: {event.text.lower()} (from the next team's decision)")
+            where = "; the pages of teams on devices count down" if self.app.lan is not None else ""  # fmt: skip
+            self.say(f"Turn timer: {event.text.lower()} (from the next team's decision{where})")
             return True
         if (
             event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED
             and event.ui_element in self.seat_menus
         ):
             nation = self.seat_menus[event.ui_element]
-            session.set_seat(
-                nation,
-                f"Team {session.model.nations[nation].name}" if event.text == "Team" else None,
-            )
-            self.say(
-                f"{session.model.nations[nation].name}: {event.text.lower()} from the coming turn"
-            )
+            name = session.model.nations[nation].name
+            if event.text == BOT:
+                session.set_seat(nation, None)
+            elif not self.app.place_team(nation, device=event.text == DEVICE):
+                return True  # the app said why (the lan extra missing, the port taken)
+            where = {TEAM: "a team at this computer", DEVICE: "a team on its own device", BOT: "its bot"}  # fmt: skip
+            self.say(f"{name}: {where[event.text]} from the coming turn")
             return True
         if event.type != pygame_gui.UI_BUTTON_PRESSED or event.ui_element not in self.buttons:
             return event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self._close()

@@ -23,7 +23,6 @@ STATUS_WORDS = {
     "submitted": "submitted",
     "disconnected": "disconnected (choices kept)",
 }
-THIS_COMPUTER = " (this computer only)"
 
 
 class LanScreen(Screen):
@@ -36,25 +35,31 @@ class LanScreen(Screen):
         self.widgets: dict[str, Any] = {}
         self.qr: pygame.Surface | None = None
         self.qr_for = ""
+        self.timer_for: int | None = None  # the turn timer's minutes the clock was set for
 
     def build(self) -> None:
-        from game.lan._link import LOOPBACK, local_addresses
+        from game.lan._link import local_addresses
 
         link = self.app.require_lan()
         session = self.app.require_session()
         model = session.model
         self.widgets = {}
+        minutes = self.app.timer_minutes
+        if minutes != self.timer_for or (minutes and link.lobby.seconds_left() is None):
+            # The facilitator's turn timer: the teams' pages count down with the projector.
+            self.timer_for = minutes
+            link.lobby.set_clock(minutes * 60 if minutes else None)
+            link.hub.send_state()
         self.label(f"{model.date_of(model.turn + 1)}: teams decide on their own devices",
                    self.rect(2, 1, 60, 2.6), "@title")  # fmt: skip
-        addresses = local_addresses()
-        shown = [a + (THIS_COMPUTER if a == LOOPBACK else "") for a in addresses]
+        shown = [a.label for a in local_addresses()]
         current = link.server.bind
         chosen = next((s for s in shown if s.split(" ")[0] == current), current)
         if chosen not in shown:
             shown.append(chosen)
         self.label("Open the game on", self.rect(2, 4.8, 10, 1.8))
         self.widgets["address"] = UIDropDownMenu(
-            shown, chosen, self.rect(12, 4.8, 20, 1.8), manager=self.manager
+            shown, chosen, self.rect(12, 4.8, 26, 1.8), manager=self.manager
         )
         y = 7.6
         for team in link.lobby.status():
@@ -72,6 +77,11 @@ class LanScreen(Screen):
                 tip="Hand this seat to its bot from the coming quarter",
             )  # fmt: skip
             y += 2.2
+        for nation, team in session.teams.items():
+            if not team.device:  # a team at this computer has decided before this screen
+                self.label(f"{team.name} ({model.nations[nation].name}): decided at this computer",
+                           self.rect(2, y, 24, 1.8), "@muted")  # fmt: skip
+                y += 2.2
         self.widgets["play"] = self.button(
             "Play the quarter now (P)",
             pygame.Rect(
@@ -98,6 +108,12 @@ class LanScreen(Screen):
         text.draw(surface, link.lobby.code, (left, 9.4 * u), look.text("huge"), accent, bold=True)
         qr = self._qr(link.url, 14 * u)
         surface.blit(qr, (left, 14 * u))
+        left_now = link.lobby.seconds_left()
+        if left_now is not None:
+            whole = round(left_now)
+            said = f"{whole // 60}:{whole % 60:02d} left" if whole else "Time's up: P plays the quarter"  # fmt: skip
+            colour = look.colour("bad" if whole < 30 else "muted")
+            text.draw(surface, said, (look.width - u, round(2.8 * u)), look.text("heading"), colour, True, "topright")  # fmt: skip
         lines: list[tuple[str, Any]] = []
         if link.server.bind.startswith("127."):
             lines.append(("Only this computer can join now: choose the classroom network's "

@@ -19,10 +19,10 @@ from game.ui._session import Session, team_name
 if TYPE_CHECKING:
     from game.ui._app import App
 
-__all__ = ["HOW_TO_PLAY", "HandoffScreen", "HowToPlay", "SetupScreen"]
+__all__ = ["HOW_TO_PLAY", "HOW_TO_PLAY_DEVICES", "HandoffScreen", "HowToPlay", "SetupScreen"]
 
-TEAM, BOT = "Team", "Bot"
-AT_KEYBOARD, ON_DEVICES = "at this computer", "on their own devices"
+TEAM, DEVICE, BOT = "Team", "Team on a device", "Bot"
+AT_KEYBOARD, ON_DEVICES, MIXED = "at this computer", "on their own devices", "some on devices"
 
 
 class SetupScreen(Screen):
@@ -49,7 +49,8 @@ class SetupScreen(Screen):
             seat = given.get(nation, spec.seats.get(nation, "bot"))
             if self.app.options.autoplay is not None:
                 seat = "bot"
-            self.seats[nation] = TEAM if seat == "human" else BOT
+            team = DEVICE if self.app.options.lan else TEAM
+            self.seats[nation] = team if seat == "human" else BOT
             self.names.setdefault(nation, f"Team {self.ruleset.nations[nation].name}")
 
     def _latest_save(self) -> SaveListing | None:
@@ -108,8 +109,8 @@ class SetupScreen(Screen):
         said = self.label("Teams play", pygame.Rect(2 * u, where, 9 * u, u), "@heading")
         said.set_relative_position((2 * u, where + (round(1.8 * u) - said.relative_rect.h) // 2))
         self.widgets["where"] = UIDropDownMenu(
-            [AT_KEYBOARD, ON_DEVICES],
-            ON_DEVICES if self.app.options.lan else AT_KEYBOARD,
+            [AT_KEYBOARD, ON_DEVICES, MIXED],
+            self._where(),
             pygame.Rect(11 * u, where, 11 * u, round(1.8 * u)),
             manager=self.manager,
         )
@@ -165,7 +166,9 @@ class SetupScreen(Screen):
         font = self.app.text.font(look.text())
         names = [spec.name for spec in self.ruleset.nations.values()]
         named = max(font.size(name)[0] for name in names) + u
-        seat = max(font.size(text)[0] for text in (TEAM, BOT)) + 3 * u  # text, arrow, margins
+        seat = (
+            max(font.size(text)[0] for text in (TEAM, DEVICE, BOT)) + 3 * u
+        )  # text, arrow, margins
         gap = u // 2
         entry_x = x + named + seat + gap
         entry = min(12 * u, max(6 * u, look.width - 2 * u - entry_x))
@@ -174,7 +177,7 @@ class SetupScreen(Screen):
         for nation, spec in self.ruleset.nations.items():
             self.widgets[f"nation:{nation}"] = self.label(spec.name, pygame.Rect(x, y, named, row))
             self.widgets[f"seat:{nation}"] = UIDropDownMenu(
-                [TEAM, BOT],
+                [TEAM, DEVICE, BOT],
                 self.seats[nation],
                 pygame.Rect(x + named, y, seat, row),
                 manager=self.manager,
@@ -196,13 +199,15 @@ class SetupScreen(Screen):
                 self.app.show(self)
                 return True
             if event.ui_element is w["where"]:
-                self.choose_devices(event.text == ON_DEVICES)
+                if event.text == MIXED:
+                    self.problem = "Choose for each nation below: Team (at this computer) or Team on a device."  # fmt: skip
+                    self.app.show(self)
+                else:
+                    self.choose_devices(event.text == ON_DEVICES)
                 return True
             for nation in self.ruleset.nations:
                 if event.ui_element is w[f"seat:{nation}"]:
-                    self.seats[nation] = event.text
-                    entry = w[f"name:{nation}"]
-                    entry.enable() if event.text == TEAM else entry.disable()
+                    self.choose_seat(nation, event.text)
                     return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is w["new_seed"]:
@@ -245,16 +250,21 @@ class SetupScreen(Screen):
             return True
         return False
 
-    def choose_devices(self, devices: bool) -> None:
-        """Teams decide on their own devices (in a browser) or at this computer."""
-        from game.lan._server import missing_extra
+    def _where(self) -> str:
+        """Where the teams play, as the "Teams play" menu says it."""
+        kinds = {seat for seat in self.seats.values() if seat != BOT}
+        if kinds == {DEVICE}:
+            return ON_DEVICES
+        return MIXED if kinds == {TEAM, DEVICE} else AT_KEYBOARD
 
-        if devices and missing_extra():
-            self.problem = missing_extra()
-            self.app.options.lan = False
-            self.app.show(self)
+    def choose_devices(self, devices: bool) -> None:
+        """Every team decides on its own device (in a browser), or at this computer."""
+        if devices and not self._lan_available():
             return
         self.app.options.lan = devices
+        for nation, seat in self.seats.items():
+            if seat != BOT:
+                self.seats[nation] = DEVICE if devices else TEAM
         self.problem = (
             "The teams will join from a browser: the game shows the address and a code."
             if devices
@@ -262,9 +272,26 @@ class SetupScreen(Screen):
         )
         self.app.show(self)
 
+    def choose_seat(self, nation: str, seat: str) -> None:
+        """Who plays `nation`: a team at this computer, a team on a device, or its bot."""
+        if seat == DEVICE and not self._lan_available():
+            return
+        self.seats[nation] = seat
+        self.app.show(self)  # the team's name entry and the "Teams play" menu follow
+
+    def _lan_available(self) -> bool:
+        """Whether teams can join from devices (the lan extra); if not, say why."""
+        from game.lan._server import missing_extra
+
+        problem = missing_extra()
+        if problem:
+            self.problem = problem
+            self.app.show(self)
+        return not problem
+
     def begin(self) -> None:
         """Start a new game as set up."""
-        teams = {n: self.names[n] for n, seat in self.seats.items() if seat == TEAM}
+        teams = {n: self.names[n] for n, seat in self.seats.items() if seat != BOT}
         try:
             session = Session.new(
                 self.scenario,
@@ -272,6 +299,7 @@ class SetupScreen(Screen):
                 seed=self.seed,
                 rules=self.ruleset,
                 autosave=self.app.options.saves,
+                devices=[n for n, seat in self.seats.items() if seat == DEVICE],
             )
         except GameError as exc:
             self.show_problem(str(exc))
@@ -281,7 +309,9 @@ class SetupScreen(Screen):
     def open(self, path: Path) -> None:
         """Continue a saved game (a finished one opens at its debrief)."""
         try:
-            session = Session.load(path, autosave=self.app.options.saves)
+            session = Session.load(
+                path, autosave=self.app.options.saves, devices=self._where() == ON_DEVICES
+            )
         except GameError as exc:
             self.show_problem(str(exc))
             return
@@ -375,6 +405,24 @@ HOW_TO_PLAY = (
     "ring, Esc closes a window."
 )
 
+HOW_TO_PLAY_DEVICES = (
+    "<b>1.</b> Each team opens the address on the projector on a phone or laptop (or scans "
+    "the QR code), types the join code and takes its nation's seat. A team at this "
+    "computer takes the keyboard in turn instead, behind a curtain.<br>"
+    "<b>2.</b> On the page, split your budget across the investment lines (they always add "
+    "up to 100%), choose your moves and answer proposals; a greyed move says what it "
+    "needs. Submit, and change it as often as you like until the quarter is played.<br>"
+    "<b>3.</b> When every team has submitted, the quarter is played and the projector shows "
+    "the news; <b>P</b> on the waiting screen plays it without the late teams, who keep "
+    "their standing split.<br>"
+    "<b>4.</b> Read the news on the projector or on your page: <b>Why?</b> shows the rules "
+    "behind each item, the passage of the article they come from, and what they changed.<br>"
+    "<b>5.</b> A page that is closed, reloaded or asleep rejoins its seat with nothing "
+    "lost; at the end the debrief scores each team against its objectives.<br><br>"
+    "The facilitator's menu (F1) injects events, undoes a turn, saves, sets a turn timer "
+    "(the pages count down) and moves a team between this computer, a device and a bot."
+)
+
 
 class HowToPlay(Screen):
     """A turn explained in five lines, over the first screen of a first game."""
@@ -388,8 +436,9 @@ class HowToPlay(Screen):
             rect, manager=self.manager, window_display_title="How to play"
         )
         inner = self.window.get_container().get_rect()
+        devices = self.app.session is not None and self.app.session.on_devices
         UITextBox(
-            HOW_TO_PLAY,
+            HOW_TO_PLAY_DEVICES if devices else HOW_TO_PLAY,
             pygame.Rect(0, 0, inner.width, inner.height - round(2.6 * u)),
             manager=self.manager,
             container=self.window,

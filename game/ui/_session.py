@@ -8,6 +8,7 @@ The teams' names travel with the game in its saves and autosaves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,11 @@ def team_name(text: str, nation_name: str) -> str:
 
 @dataclass
 class Team:
-    """A team of students steering one nation."""
+    """A team of students steering one nation, at this computer or on its own device."""
 
     nation: str
     name: str
+    device: bool = False  # the team decides in a browser on its own device (--lan)
 
 
 @dataclass
@@ -51,24 +53,32 @@ class Session:
         seed: int | None = None,
         rules: Ruleset | None = None,
         autosave: Path | None = None,
+        devices: Iterable[str] = (),
     ) -> Session:
         """Start a game of `scenario` with `teams` (nation -> team name); bots play the rest.
+        The teams of the nations in `devices` decide on their own devices, the others at
+        this computer.
 
         Raises:
             ParameterError: for an unknown scenario or nation.
         """
         seats = dict.fromkeys(teams, "human")
         model = GeoModel(seed=seed, scenario=scenario, rules=rules, seats=seats, trace=True)
+        on_devices = set(devices)
         return cls(
             model,
-            {n: Team(n, team_name(name, model.nations[n].name)) for n, name in teams.items()},
+            {
+                n: Team(n, team_name(name, model.nations[n].name), n in on_devices)
+                for n, name in teams.items()
+            },
             Autosaver(autosave) if autosave is not None else None,
         )
 
     @classmethod
-    def load(cls, path: str | Path, autosave: Path | None = None) -> Session:
+    def load(cls, path: str | Path, autosave: Path | None = None, devices: bool = False) -> Session:
         """Continue a saved game with the rules it carries; its team seats stay teams,
-        under the names saved with them ("Team <nation name>" for a save without names).
+        under the names saved with them ("Team <nation name>" for a save without names),
+        at this computer or (`devices`) every one on its own device.
 
         Raises:
             SaveError: when the save cannot be read.
@@ -76,7 +86,7 @@ class Session:
         save = read_save(path)
         model = save.model(trace=True)
         teams = {
-            n: Team(n, save.teams.get(n) or team_name("", model.nations[n].name))
+            n: Team(n, save.teams.get(n) or team_name("", model.nations[n].name), devices)
             for n, seat in model.seats.items()
             if seat == "human"
         }
@@ -90,8 +100,14 @@ class Session:
     # The turn ----------------------------------------------------------------------
     @property
     def waiting(self) -> list[str]:
-        """The team nations that have not yet decided this turn, in order of seat."""
-        return [n for n in self.teams if n not in self.decided]
+        """The nations of the teams at this computer that have not yet decided this turn,
+        in order of seat (teams on devices decide on their pages meanwhile)."""
+        return [n for n, t in self.teams.items() if not t.device and n not in self.decided]
+
+    @property
+    def on_devices(self) -> list[str]:
+        """The nations whose teams decide on their own devices."""
+        return [n for n, team in self.teams.items() if team.device]
 
     def decide(self, decision: Decision) -> None:
         """Record a team's decision for the coming turn (checked as a decisions file is).
@@ -149,15 +165,20 @@ class Session:
         """Make `event` happen in the coming turn."""
         self.model.add_decisions([DecisionLine(turn=self.model.turn + 1, event=event)])
 
-    def set_seat(self, nation: str, team: str | None) -> None:
-        """Give `nation` to a team named `team`, or (None) to its bot, from the coming turn."""
+    def set_seat(self, nation: str, team: str | None, device: bool = False) -> None:
+        """Give `nation` to a team named `team` (at this computer, or on its own `device`),
+        or (None) to its bot, from the coming turn. A team that only moves between this
+        computer and a device keeps its name and its decision."""
         if team is None:
             self.teams.pop(nation, None)
             self.decided.pop(nation, None)
             self.model.submitted.pop(nation, None)
             self.model.seats[nation] = "bot"
+        elif nation in self.teams:
+            self.teams[nation].device = device
         else:
-            self.teams[nation] = Team(nation, team_name(team, self.model.nations[nation].name))
+            name = team_name(team, self.model.nations[nation].name)
+            self.teams[nation] = Team(nation, name, device)
             self.model.seats[nation] = "human"
 
     def save(self, path: str | Path) -> Path:

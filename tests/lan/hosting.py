@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 
-def host_process(folder: Path) -> subprocess.Popen[str]:
-    """`host` of the seminar (seed 3) on a free port of 127.0.0.1, Taiwan and the US played
-    by teams, saving into `folder`/saves; its first line of stdout is the JSON start line."""
+def host_process(folder: Path, teams: str = "US,TW", *more: str) -> subprocess.Popen[str]:
+    """`host` of the seminar (seed 3) on a free port of 127.0.0.1, Taiwan and the US (or
+    `teams`) played by teams, saving into `folder`/saves; its first line of stdout is the
+    JSON start line."""
     return subprocess.Popen(
-        [sys.executable, "-m", "game", "host", "--scenario", "seminar", "--teams", "US,TW",
-         "--port", "0", "--seed", "3", "--saves", str(folder / "saves")],
+        [sys.executable, "-m", "game", "host", "--scenario", "seminar", "--teams", teams,
+         "--port", "0", "--seed", "3", "--saves", str(folder / "saves"), *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder,
     )  # fmt: skip
 

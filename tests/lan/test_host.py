@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,7 @@ from websockets.sync.client import ClientConnection, connect  # noqa: E402
 
 from game.lan._host import HostOptions, host  # noqa: E402
 from game.lan._server import MAX_MESSAGE  # noqa: E402
-from game.sim import Decision, GeoModel  # noqa: E402
+from game.sim import Decision  # noqa: E402
 from game.ui import Session  # noqa: E402
 
 from .hosting import host_process  # noqa: E402
@@ -32,7 +35,7 @@ class Served:
     def __init__(self, tmp_path: Path, teams: list[str], scenario: str = "seminar", **options: Any):
         self.line: dict[str, Any] = {}
         self.ready = threading.Event()
-        self.model: GeoModel | None = None
+        self.session: Any = None
         self.failed: BaseException | None = None
         self.stop = threading.Event()
         self.pages = contextlib.ExitStack()
@@ -45,7 +48,7 @@ class Served:
 
         def serve() -> None:
             try:
-                self.model = host(opts, announce, self.stop)
+                self.session = host(opts, announce, self.stop)
             except BaseException as exc:
                 self.failed = exc
                 self.ready.set()
@@ -223,6 +226,30 @@ def test_an_oversized_frame_and_a_flood_are_refused_without_harm(served: Served)
     assert state["nation"] == "TW"
 
 
+def test_the_turn_timeout_counts_down_once_every_team_joined(tmp_path: Path) -> None:
+    """No clock until every team has a device; then the pages count down, and at the end
+    the quarter is played, the late team keeping its standing split."""
+    game = Served(tmp_path, ["US", "TW"], turn_timeout=1.5)
+    try:
+        us, _, state = game.join("US")
+        assert state["seconds_left"] is None  # Taiwan has not joined: no clock yet
+        time.sleep(2)
+        assert not list((tmp_path / "saves").glob("autosave-*"))  # nothing played yet
+        tw, _, state = game.join("TW")
+        assert receive(us, "state")["seconds_left"] in (1, 2)  # both pages count down
+        send(us, {"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []})
+        state = state_for(tw, 2)  # the clock ran out: the quarter is played without Taiwan
+        assert state["seconds_left"] in (1, 2)  # and the next quarter has its clock
+        game.stop.set()
+        game.thread.join(timeout=10)
+        log = {d.nation: d.by for d in game.session.model.decision_log if d.turn == 1}
+        assert (log["US"], log["TW"]) == ("team", "standing")
+    finally:
+        game.pages.close()
+        game.stop.set()
+        game.thread.join(timeout=10)
+
+
 def test_thirty_devices_are_served_at_once(tmp_path: Path) -> None:
     game = Served(tmp_path, ["US", "TW", "CN", "JP", "KR", "EU"])
     try:
@@ -292,6 +319,7 @@ def test_host_plays_the_seminar_as_the_hot_seat_game_with_the_same_decisions(
         process.kill()
     assert process.returncode == 0, err
     assert out.startswith("Silicon Shield — scenario seminar, seed 3: 12 quarters")
+    assert "2025 Q1 played (1 of 12); every team decided" in err.splitlines()
     (save,) = (tmp_path / "saves").glob("host-*.json")
     served = read_save(save).record
 
@@ -306,3 +334,47 @@ def test_host_plays_the_seminar_as_the_hot_seat_game_with_the_same_decisions(
     assert served.seed == hot_seat.seed
     assert served.ruleset_hash == hot_seat.ruleset_hash
     assert read_save(save).model().metric_values == session.model.metric_values
+
+
+def test_host_continues_a_saved_game_with_its_teams(tmp_path: Path) -> None:
+    """`host --load` serves a save's teams under their names, from the quarter it reached."""
+    from game.ui._session import Session
+
+    session = Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3)
+    session.resolve()
+    save = session.save(tmp_path / "class.json")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "game", "host", "--load", str(save), "--port", "0",
+         "--saves", str(tmp_path / "saves")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        line = json.loads(process.stdout.readline())  # type: ignore[union-attr]
+        assert line["teams"] == ["US", "TW"]
+        url = line["url"].replace("http://", "ws://") + "ws"
+        with connect(url, origin=line["url"].rstrip("/")) as page:
+            hello = receive(page, "hello")
+            assert [s["team"] for s in hello["seats"]] == ["Washington", "Taipei"]
+            send(page, {"type": "join", "protocol": 1, "code": line["code"], "nation": "TW"})
+            assert receive(page, "state")["turn"] == 2  # quarter 1 was played before the save
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scenario", "seminar"], "say which nations teams play: --teams US,TW"),
+        (["--load", "x.json", "--teams", "US"], "--load continues a saved game"),
+        (["--load", "missing.json"], "missing.json"),
+    ],
+)
+def test_host_s_wrong_arguments_get_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "host", "--port", "0", *args],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

@@ -228,7 +228,7 @@ def test_a_turn_report_says_what_the_turn_did(ruleset: Ruleset) -> None:
     assert report.date == "2025 Q1"
     (refused,) = [a for a in report.actions if a.nation == "TW"]
     assert not refused.taken
-    assert refused.reason == "no proposal from United States is pending"
+    assert refused.reason == "no proposal from the United States is pending"
     assert ("strait_crisis", "injected") in report.events
     assert any("strait_crisis" in item.causes for item in report.news)
     assert "strait_tension" in report.changes()
@@ -431,7 +431,7 @@ def test_a_reason_names_the_nation_and_the_value_it_has(ruleset: Ruleset) -> Non
     join = options[("join_clean_network", None)]
     assert not join.available
     assert not join.never  # it could hold later (after leaving)
-    assert join.reason == "Taiwan not in the Clean Network (it is now)"
+    assert join.reason == "Taiwan is already in the Clean Network"
     assert options[("propose_taiwan_model", "CN")].reason == "only against United States"
     us = {(o.action, o.target): o for o in model.action_options("US")}
     assert us[("lift_tariff", "CN")].reason == (
@@ -445,7 +445,7 @@ def test_a_reason_names_the_nation_and_the_value_it_has(ruleset: Ruleset) -> Non
     china = {(o.action, o.target): o for o in model.action_options("CN")}
     assert china[("form_t7", None)].reason == "only a democracy may do this"
     assert china[("join_clean_network", None)].reason == "only a democracy may do this"
-    assert china[("leave_clean_network", None)].reason == "China in the Clean Network (not now)"
+    assert china[("leave_clean_network", None)].reason == "China is not in the Clean Network"
 
 
 def test_the_score_history_is_the_score_each_turn_had(ruleset: Ruleset) -> None:

@@ -25,7 +25,9 @@ def test_play_lan_two_browsers_play_the_seminar_to_its_debrief(make_app: Any) ->
 
     app = make_app(lan=True, port=0)
     player = Player(app)
-    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3))
+    player.start(
+        Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["US", "TW"])
+    )
     url, code = app.lan.url, app.lan.lobby.code
     done: list[str] = []
     failed: list[BaseException] = []

@@ -7,6 +7,7 @@ import contextlib
 import json
 import socket
 import time
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,7 +29,9 @@ from .driver import Player
 def player(make_app: Any) -> Iterator[Player]:
     app = make_app(lan=True, port=0)
     player = Player(app)
-    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3))
+    player.start(
+        Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["US", "TW"])
+    )
     yield player
     app.close_lan()
 
@@ -63,7 +66,8 @@ def join(player: Player, pages: contextlib.ExitStack, nation: str) -> ClientConn
 def test_the_projector_shows_where_to_join_and_plays_once_every_team_submitted(player: Player) -> None:  # fmt: skip
     assert player.screen.name == "lan"
     address = player.screen.widgets["address"]
-    assert address.selected_option[0].startswith("127.0.0.1 (this computer only)")
+    assert address.selected_option[0].startswith("127.0.0.1 (")
+    assert address.selected_option[0].endswith("this computer only)")
     with contextlib.ExitStack() as pages:
         us = join(player, pages, "US")
         tw = join(player, pages, "TW")
@@ -158,3 +162,102 @@ def test_opening_the_game_on_another_address_counts_the_pages_it_closed(player: 
         assert player.app.lan.lobby.status()[1]["status"] == "disconnected"
         again = page(player, pages)  # and the new server answers
         assert answer(player, again, "hello")["protocol"] == 1
+
+
+def test_a_room_of_teams_at_the_keyboard_and_on_devices(make_app: Any) -> None:
+    """The US decides at the projector's keyboard (hand-off, decision), Taiwan on its
+    page meanwhile; the quarter is played once both have decided, each as a team."""
+    app = make_app(port=0)
+    player = Player(app)
+    session = Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"])
+    player.start(session)
+    try:
+        assert player.screen.name == "handoff"
+        assert player.screen.nation == "US"
+        assert list(app.lan.lobby.seats) == ["TW"]
+        with contextlib.ExitStack() as pages:
+            tw = join(player, pages, "TW")
+            tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []}))  # fmt: skip
+            answer(player, tw, "accepted")
+            assert player.screen.name == "handoff"  # the US has not decided: nothing played
+            player.press(pygame.K_RETURN)  # lift the curtain
+            player.press(pygame.K_RETURN)  # review
+            player.press(pygame.K_RETURN)  # confirm
+            player.pump()
+            assert player.screen.name == "news"
+        log = app.session.model.decision_log
+        assert {(d.nation, d.by) for d in log if d.nation in ("US", "TW")} == {("US", "team"), ("TW", "team")}  # fmt: skip
+    finally:
+        app.close_lan()
+
+
+def test_the_facilitator_moves_a_team_between_the_keyboard_and_a_device(make_app: Any) -> None:
+    from game.ui._screens_setup import DEVICE, TEAM
+
+    app = make_app(port=0)
+    player = Player(app)
+    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3))
+    try:
+        assert app.lan is None
+        assert player.screen.name == "handoff"
+        player.press(pygame.K_F1)
+        menu = player.app.overlay
+        (tw_menu,) = [m for m, nation in menu.seat_menus.items() if nation == "TW"]
+        player.choose(tw_menu, DEVICE)  # the pages are served from now on
+        assert app.lan is not None
+        assert list(app.lan.lobby.seats) == ["TW"]
+        assert app.session.teams["TW"].name == "Taipei"  # the team keeps its name
+        with contextlib.ExitStack() as pages:
+            tw = join(player, pages, "TW")
+            menu = player.app.overlay
+            (tw_menu,) = [m for m, nation in menu.seat_menus.items() if nation == "TW"]
+            player.choose(tw_menu, TEAM)  # back to the keyboard: its page is told and closed
+            assert answer(player, tw, "error")["message"] == "the instructor moved this team to the game's computer"  # fmt: skip
+            assert app.lan.lobby.seats == {}
+    finally:
+        app.close_lan()
+
+
+def test_the_setup_screen_seats_some_teams_on_devices(make_app: Any) -> None:
+    from game.ui._screens_setup import DEVICE, MIXED, SetupScreen
+
+    app = make_app(port=0, seats={"US": "human", "TW": "human"})
+    player = Player(app)
+    app.show(SetupScreen(app))
+    player.pump()
+    try:
+        player.choose(player.screen.widgets["seat:TW"], DEVICE)
+        assert player.screen.widgets["where"].selected_option[0] == MIXED
+        player.press(pygame.K_RETURN)  # start the game
+        assert (player.screen.name, player.screen.nation) == ("handoff", "US")
+        assert app.session.on_devices == ["TW"]
+        assert list(app.lan.lobby.seats) == ["TW"]
+    finally:
+        app.close_lan()
+
+
+def test_the_addresses_say_which_network_is_a_vpn_or_a_container_s(monkeypatch: Any) -> None:
+    """The instructor's menu: the room's address first, VPN and Docker addresses named as
+    such and put after it, loopback last."""
+    import psutil
+
+    from game.lan import _link
+
+    def entry(address: str) -> Any:  # as psutil gives them: a family and an address
+        return types.SimpleNamespace(family=socket.AF_INET, address=address)
+
+    interfaces = {
+        "lo": [entry("127.0.0.1")],
+        "docker0": [entry("172.17.0.1")],
+        "tun0": [entry("10.8.0.6")],
+        "wlan0": [entry("192.168.1.20")],
+        "eth1": [entry("192.168.56.1")],
+    }
+    monkeypatch.setattr(psutil, "net_if_addrs", lambda: interfaces)
+    labels = [a.label for a in _link.local_addresses()]
+    assert labels[-3:] == [
+        "10.8.0.6 (tun0: VPN, not the room)",
+        "172.17.0.1 (docker0: containers/VMs, not the room)",
+        "127.0.0.1 (lo: this computer only)",
+    ]
+    assert set(labels[:-3]) >= {"192.168.1.20 (wlan0)", "192.168.56.1 (eth1)"}

@@ -15,6 +15,7 @@ let shownTurn = null;     // the quarter the form was built for
 let split = {};           // line -> whole percent
 let moved = false;        // untouched sliders keep the standing split exactly
 let unsent = false;       // changes made on the page since the last submit
+let deadline = null;      // when the quarter's clock runs out (this page's time), if any
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -55,6 +56,7 @@ function receive(message) {
       return;
     case "state": return show(message);
     case "accepted":
+      $("submit-problem").textContent = "";
       $("decided").textContent = "Submitted. You can change it until the quarter is played.";
       return;
     case "error": return problem(message.message);
@@ -89,7 +91,9 @@ function problem(text) {
     showOnly("join");
     $("join-problem").textContent = text;
   } else {
+    // Next to the button the team just pressed, and in the bar at the top.
     $("decided").textContent = "";
+    $("submit-problem").textContent = text;
     say(text);
   }
 }
@@ -105,7 +109,14 @@ $("join-form").addEventListener("submit", (event) => {
 function show(message) {
   state = message;
   seat = message.nation;
-  if (message.over) { showOnly("over"); return; }
+  deadline = message.seconds_left == null ? null : Date.now() + message.seconds_left * 1000;
+  tick();
+  if (message.over) {
+    showOnly("over");
+    $("final").textContent = `${message.team} — ${message.name}: final score ${message.score.toFixed(1)}`;
+    showNews(message.news, $("final-news"));
+    return;
+  }
   showOnly("game");
   say("Connected.");
   $("team").textContent = `${message.team} — ${message.name}`;
@@ -117,16 +128,33 @@ function show(message) {
     el("li", {}, `${t.metric} (weight ${t.weight}): ${t.points.toFixed(1)} points so far — ${t.doc}`)));
   $("budget").textContent = `(${message.budget.toFixed(2)} this quarter)`;
   if (shownTurn !== message.turn) {
-    const late = unsent && shownTurn !== null;
+    const before = shownTurn;
+    const late = unsent && before !== null;
     shownTurn = message.turn;
     buildForm(message);
     unsent = false;
+    $("submit-problem").textContent = "";
     if (late) say("The quarter was played before your last changes were sent; they were not used.");
+    else if (before !== null) say(`A new quarter: ${message.date}. Read the news, then decide.`);
+    if (before !== null) window.scrollTo(0, 0);  // the new quarter starts at the top
   }
   $("decided").textContent = message.submitted
     ? "Submitted. You can change it until the quarter is played." : "";
-  showNews(message.news);
+  showNews(message.news, $("news"));
+  $("news-title").textContent = !message.news_date ? "The news"
+    : `The news of ${message.news_date}` + (message.news.length ? ` (${message.news.length})` : "");
 }
+
+// The quarter's clock, when the instructor set one: counted down on the page.
+function tick() {
+  const clock = $("clock");
+  clock.hidden = deadline === null || (state && state.over);
+  if (clock.hidden) return;
+  const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+  clock.textContent = left ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left` : "Time's up";
+  clock.className = "clock" + (left < 30 ? " late" : "");
+}
+setInterval(tick, 1000);
 
 function buildForm(message) {
   const pending = message.pending;
@@ -180,7 +208,7 @@ function buildForm(message) {
     const card = el("div", {class: "move"});
     let menu = null;
     if (first.target) {
-      menu = el("select", {id: id + "-target", "aria-label": `${first.label}: against`});
+      menu = el("select", {id: id + "-target", "aria-label": `${first.label}: nation`});
       for (const o of options) {
         const option = el("option", {value: o.target}, o.available ? o.target_name : `${o.target_name} (not now)`);
         menu.append(option);
@@ -201,7 +229,7 @@ function buildForm(message) {
     card.append(el("label", {for: id}, input, text));
     if (menu) {
       menu.addEventListener("change", update);
-      card.append(el("div", {class: "against"}, el("label", {for: menu.id}, "Against "), menu));
+      card.append(el("div", {class: "against"}, el("label", {for: menu.id}, "Nation "), menu));
     }
     card.append(reason);
     update();
@@ -261,10 +289,13 @@ $("decide").addEventListener("submit", (event) => {
   send({type: "submit", turn: state.turn, invest, actions});
 });
 
-function showNews(items) {
-  const box = $("news");
+function showNews(items, box) {
   box.replaceChildren();
-  if (!items.length) { box.append(el("p", {class: "muted"}, "No news yet.")); return; }
+  if (!items.length) {
+    const played = state && state.news_date;
+    box.append(el("p", {class: "muted"}, played ? "A quiet quarter: no news." : "No news yet: the first quarter is still to play."));
+    return;
+  }
   for (const item of items) {
     const why = el("details", {}, el("summary", {}, "Why?"));
     for (const cause of item.causes) {
