@@ -474,6 +474,14 @@ def test_bench_json_reports_the_game_time(others: dict[str, Result]) -> None:
     assert [s["runs"] for s in figures["sweep_memory"]["sweeps"]] == [10, 200]
     assert [r["firms"] for r in figures["scaling"]] == [100, 1000]
     assert all(r["turn_ms_median"] > 0 for r in figures["scaling"])
+    lan = figures["lan"]
+    if "error" not in lan:  # measured where the lan extra is installed (CI installs it)
+        assert lan["serve"]["teams"] == 30
+        assert lan["serve"]["quarters"] == lan["projector"]["quarters"] == 2
+        assert 0 < lan["serve"]["ms_median"] <= lan["serve"]["ms_max"]
+        assert 0 < lan["projector"]["ms_median"] <= lan["projector"]["ms_max"]
+    else:
+        assert "lan" in lan["error"]
 
 
 # The default ruleset folder -------------------------------------------------------

@@ -97,9 +97,10 @@ def _seats(text: str) -> dict[str, str]:
     for part in text.split(","):
         nation, sep, seat = part.partition("=")
         seat = {"team": "human"}.get(seat.strip().lower(), seat.strip().lower())
-        if not sep or not nation.strip() or seat not in ("human", "bot"):
+        if not sep or not nation.strip() or seat not in ("human", "device", "bot"):
             raise argparse.ArgumentTypeError(
-                f"expected NATION=human or NATION=bot, separated by commas, got {part!r}"
+                "expected NATION=human (a team at this computer), NATION=device (a team on "
+                f"its own device) or NATION=bot, separated by commas, got {part!r}"
             )
         seats[nation.strip()] = seat
     return seats
@@ -120,8 +121,9 @@ def _parser() -> argparse.ArgumentParser:
         "--scenario", metavar="NAME", help="scenario to set up (default: the rules' default)"
     )
     play.add_argument("--load", type=Path, metavar="SAVE", help="continue a saved game")
-    play.add_argument("--seats", type=_seats, default={}, metavar="US=human,TW=human,…",
-                      help="who plays each nation: human (a team) or bot")  # fmt: skip
+    play.add_argument("--seats", type=_seats, default={}, metavar="US=human,TW=device,…",
+                      help="who plays each nation: human (a team at this computer), device (a "
+                      "team on its own device, in a browser; needs the lan extra) or bot")  # fmt: skip
     play.add_argument("--seed", type=_seed, metavar="N", help="random seed (default: drawn)")
     play.add_argument("--size", type=_size, default=(1600, 900), metavar="WxH",
                       help="window size (default 1600x900; at least 1280x720)")  # fmt: skip

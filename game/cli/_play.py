@@ -19,7 +19,7 @@ def _play(args: argparse.Namespace) -> int:
         )
     if args.screenshots is not None and args.screenshots.exists() and not args.screenshots.is_dir():
         raise ParameterError("--screenshots", f"--screenshots {args.screenshots}: not a folder")
-    if args.lan:
+    if args.lan or "device" in args.seats.values():
         from game.lan._server import missing_extra
 
         if missing_extra():

@@ -162,7 +162,9 @@ def _bench(args: argparse.Namespace) -> int:
 
     folder, name = _rules_folder(args.rules)
     if args.quick:
-        figures = measure(folder, min(args.repeat, 3), sizes=QUICK_SIZES, sweeps=SWEEP_QUICK)
+        figures = measure(
+            folder, min(args.repeat, 3), sizes=QUICK_SIZES, sweeps=SWEEP_QUICK, lan_quarters=2
+        )
     else:
         sweeps = SWEEP_FULL if args.full else SWEEP_DEFAULT
         figures = measure(folder, args.repeat, full=args.full, sizes=SCALE_SIZES, sweeps=sweeps)

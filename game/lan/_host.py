@@ -38,6 +38,7 @@ class HostOptions:
     turn_timeout: float | None = None
     saves: Path = Path("saves")
     load: Path | None = None  # continue this save: its teams play on their devices
+    progress: bool = True  # say on stderr each quarter played
 
 
 def host(options: HostOptions, announce: Any = None, stop: threading.Event | None = None) -> Any:
@@ -87,7 +88,8 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
             if lobby.ready or (left is not None and left <= 0):
                 late = [lobby.session.teams[n].name for n in lobby.seats if not lobby.decided(n)]
                 lobby.resolve()
-                progress(session, late)
+                if options.progress:
+                    progress(session, late)
                 if timeout is not None:
                     lobby.set_clock(timeout)
                 hub.send_state()

@@ -36,9 +36,14 @@ class Hub:
         """Handle every message waiting (waiting up to `wait` seconds for the first);
         return how many were handled."""
         handled = 0
+        seats = list(self.lobby.seats)
+        choosing = [c for c, held in self.seat_of.items() if held is None]
         for nation in self.lobby.sync():  # seats the instructor moved (F1's seat menus)
             here = nation in self.lobby.session.teams
             self._close_pages(nation, "the instructor moved this team to the game's computer" if here else "the instructor handed this seat to a bot")  # fmt: skip
+        if list(self.lobby.seats) != seats:  # pages still choosing a seat see the new ones
+            for connection in choosing:
+                self.server.send(connection, self.lobby.hello())
         try:
             item = self.server.inbox.get(timeout=wait) if wait > 0 else self.server.inbox.get_nowait()  # fmt: skip
             while True:

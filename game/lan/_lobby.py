@@ -61,10 +61,7 @@ class Lobby:
         whose seats were taken (their pages must close)."""
         teams = self.session.teams
         gone = [n for n in self.seats if n not in teams or not teams[n].device]
-        for nation in gone:
-            del self.seats[nation]
-        for nation in self.session.on_devices:
-            self.seats.setdefault(nation, Seat(nation))
+        self.seats = {n: self.seats.get(n) or Seat(n) for n in self.session.on_devices}
         return gone
 
     # Joining -------------------------------------------------------------------------

@@ -48,6 +48,7 @@ __all__ = [
 SCALE_SIZES = (100, 1_000, 10_000)  # firms in the scaled copies of the default ruleset
 QUICK_SIZES = (100, 1_000)
 MEMORY_GAMES = 500  # short bot games played to watch the process's memory (with `full`)
+LAN_TEAMS = 30  # teams served at once for the lan figures
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def measure(
     sizes: Sequence[int] | None = None,
     games: int = MEMORY_GAMES,
     sweeps: SweepBench | None = None,
+    lan_quarters: int = 4,
 ) -> dict[str, Any]:
     """Measure the figures: ruleset load, a 64-turn bot game, loading its save, a traced
     turn, the world screen's frame rate, compiled expressions, sweeps (throughput with 1
@@ -141,6 +143,8 @@ def measure(
         games: short bot games played for the memory figure (with `full`).
         sweeps: the sweeps to time (None: not measured; the command gives
             `SWEEP_DEFAULT`, `SWEEP_QUICK` or `SWEEP_FULL`).
+        lan_quarters: quarters timed for the figures of teams on their own devices
+            (measured when the lan extra is installed).
 
     Returns:
         The figures as plain data (what `bench --json` prints).
@@ -163,6 +167,7 @@ def measure(
         "traced_turn": _traced_turn(ruleset),
         "frame_rate": _frame_rate(),
         "expressions": _expression_ratios(repeat),
+        "lan": _lan(rules, lan_quarters),
     }
     if full:
         # Memory before scaling, so the big scaled games do not sit in the baseline.
@@ -313,6 +318,24 @@ def _frame_rate() -> dict[str, Any]:
         from game.ui import world_frame_rate
 
         return world_frame_rate((1920, 1080), seconds=2.0)
+    except Exception as exc:  # a bench figure must not stop the others
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _lan(rules: Path, quarters: int) -> dict[str, Any]:
+    """Teams on their own devices: 30 teams' pages served at once, and how soon the pages
+    and the projector show a quarter after the last submit (needs the lan extra)."""
+    try:
+        from game.lan._server import missing_extra
+
+        if missing_extra():
+            return {"error": missing_extra()}
+        from game.lan._bench import projector_figures, serve_figures
+
+        return {
+            "serve": serve_figures(rules, teams=LAN_TEAMS, quarters=quarters),
+            "projector": projector_figures(quarters=quarters),
+        }
     except Exception as exc:  # a bench figure must not stop the others
         return {"error": f"{type(exc).__name__}: {exc}"}
 
@@ -585,6 +608,8 @@ def format_figures(figures: dict[str, Any]) -> str:
                 f"  the world screen at {f['width']}x{f['height']}, pointer moving: {f['fps']} frames "
                 f"per second uncapped, SDL video driver {f.get('driver', '?')} (goal: 60; the game caps at 60)"
             )
+    if "lan" in figures:
+        lines += _format_lan(figures["lan"])
     if "traced_turn" in figures:
         t = figures["traced_turn"]
         lines.append(
@@ -609,6 +634,20 @@ def format_figures(figures: dict[str, Any]) -> str:
     if "memory" in figures:
         lines += _format_memory(figures["memory"])
     return "\n".join(lines)
+
+
+def _format_lan(f: dict[str, Any]) -> list[str]:
+    if "error" in f:
+        return [f"  teams on their own devices: not measured ({f['error']})"]
+    serve, projector = f["serve"], f["projector"]
+    return [
+        f"  {serve['teams']} teams on their own pages (WebSocket clients on 127.0.0.1, `host`): "
+        f"from the last submit to every page showing the next quarter, median "
+        f"{serve['ms_median']} ms, slowest {serve['ms_max']} ms over {serve['quarters']} quarters",
+        f"  play --lan, two teams' pages: from the last submit to the projector showing the "
+        f"quarter's news, median {projector['ms_median']} ms, slowest {projector['ms_max']} ms "
+        f"over {projector['quarters']} quarters (goal: under 1 s)",
+    ]
 
 
 def _format_save_load(f: dict[str, Any]) -> str:

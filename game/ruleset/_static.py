@@ -12,6 +12,7 @@ and `_checks._Checker` reports them at their place in the files.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -150,6 +151,7 @@ def _in_firing_order(edges: _Edges) -> list[str]:
 
 
 # Actions a nation may never take -----------------------------------------------------------
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of its text; asked for every option
 def never_allowed(
     requires: str, action: str, nation: str, target: str | None
 ) -> tuple[str, str] | None:

@@ -4,6 +4,7 @@ must be 0 (it is 1)". Clauses the translation does not know keep their own text.
 from __future__ import annotations
 
 import ast
+import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,11 +24,19 @@ _OPS = {
 
 def clause_in_words(source: str, model: GeoModel, nation: Any, target: Any) -> str:
     """`source` (one clause of a `requires`) as a sentence about `nation` and `target`."""
-    try:
-        node = ast.parse(source.strip(), mode="eval").body
-    except SyntaxError:
+    node = _parsed(source.strip())
+    if node is None:
         return source
     return _words(node, source.strip(), model, nation, target)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every closed option of every page's view
+def _parsed(source: str) -> ast.expr | None:
+    """The expression `source` parsed (never changed by its readers), or None."""
+    try:
+        return ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return None
 
 
 def _words(node: ast.AST, source: str, model: GeoModel, nation: Any, target: Any) -> str:

@@ -252,7 +252,7 @@ class App:
 
     def fail(self, message: str, title: str = "Something went wrong") -> None:
         """Show a problem the players must know of (a save that would not load, say)."""
-        wide = 40 if title != "Something went wrong" else 24
+        wide = 40 if len(message) > 120 else 24  # a long message (a list of errors) wide
         pygame_gui.windows.UIMessageWindow(
             rect=pygame.Rect(0, 0, self.look.unit * wide, self.look.unit * 12).move(
                 self.look.width // 2 - self.look.unit * wide // 2,

@@ -61,27 +61,31 @@ class LanScreen(Screen):
         self.widgets["address"] = UIDropDownMenu(
             shown, chosen, self.rect(12, 4.8, 26, 1.8), manager=self.manager
         )
-        y = 7.6
+        # One line per team, as large as every line allows (the back of the room reads them).
+        lines: list[tuple[str | None, str, float]] = []  # (nation on a device, text, width)
         for team in link.lobby.status():
             words = STATUS_WORDS.get(team["status"], team["status"])
             devices = f", {team['devices']} devices" if team["devices"] > 1 else ""
-            nation = model.nations[team["nation"]].name
-            self.label(f"{team['team']} ({nation}): {words}{devices}", self.rect(2, y, 24, 1.8))
-            if team["status"] != "waiting":
-                self.widgets["free:" + team["nation"]] = self.button(
+            lines.append((team["nation"], f"{self._who(team['nation'])}: {words}{devices}", 24))
+        for nation, team in session.teams.items():
+            if not team.device:  # a team at this computer has decided before this screen
+                lines.append((None, f"{self._who(nation)}: decided at this computer", 37))
+        font = self.app.text.font(self.look.text("heading"), True)
+        fits = all(font.size(text)[0] <= width * self.unit for _, text, width in lines)
+        y = 7.6
+        for nation, text, width in lines:
+            self.label(text, self.rect(2, y, width, 1.8), "@heading" if fits else "")
+            if nation is not None and link.lobby.seats[nation].token is not None:
+                self.widgets["free:" + nation] = self.button(
                     "Free seat", self.rect(26.5, y, 6, 1.8),
                     tip="Close this team's pages: a device joins again with the code",
                 )  # fmt: skip
-            self.widgets["bot:" + team["nation"]] = self.button(
-                "Bot plays", self.rect(33, y, 6, 1.8),
-                tip="Hand this seat to its bot from the coming quarter",
-            )  # fmt: skip
-            y += 2.2
-        for nation, team in session.teams.items():
-            if not team.device:  # a team at this computer has decided before this screen
-                self.label(f"{team.name} ({model.nations[nation].name}): decided at this computer",
-                           self.rect(2, y, 24, 1.8), "@muted")  # fmt: skip
-                y += 2.2
+            if nation is not None:
+                self.widgets["bot:" + nation] = self.button(
+                    "Bot plays", self.rect(33, y, 6, 1.8),
+                    tip="Hand this seat to its bot from the coming quarter",
+                )  # fmt: skip
+            y += 2.6
         self.widgets["play"] = self.button(
             "Play the quarter now (P)",
             pygame.Rect(
@@ -94,6 +98,12 @@ class LanScreen(Screen):
             tip="Teams that have not submitted keep their standing split",
         )
         self.notes_at = y + 1
+
+    def _who(self, nation: str) -> str:
+        """'Team Taiwan', or 'Taipei (Taiwan)' for a team that chose its name."""
+        session = self.app.require_session()
+        name, team = session.model.nations[nation].name, session.teams[nation].name
+        return team if team == f"Team {name}" else f"{team} ({name})"
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.look.colour("background"))

@@ -49,8 +49,8 @@ class SetupScreen(Screen):
             seat = given.get(nation, spec.seats.get(nation, "bot"))
             if self.app.options.autoplay is not None:
                 seat = "bot"
-            team = DEVICE if self.app.options.lan else TEAM
-            self.seats[nation] = team if seat == "human" else BOT
+            team = DEVICE if self.app.options.lan or seat == "device" else TEAM
+            self.seats[nation] = BOT if seat == "bot" else team
             self.names.setdefault(nation, f"Team {self.ruleset.nations[nation].name}")
 
     def _latest_save(self) -> SaveListing | None:
@@ -437,8 +437,9 @@ class HowToPlay(Screen):
         )
         inner = self.window.get_container().get_rect()
         devices = self.app.session is not None and self.app.session.on_devices
+        self.text = HOW_TO_PLAY_DEVICES if devices else HOW_TO_PLAY
         UITextBox(
-            HOW_TO_PLAY_DEVICES if devices else HOW_TO_PLAY,
+            self.text,
             pygame.Rect(0, 0, inner.width, inner.height - round(2.6 * u)),
             manager=self.manager,
             container=self.window,

@@ -468,7 +468,8 @@ class WorldScreen(Screen):
             bar.w = max(2, round(bar.w * max(0.0, scores[nation]) / best))
             pygame.draw.rect(base, colour, bar, border_radius=max(1, u // 8))
             series = history[nation]
-            change = series[-1] - series[-2] if len(series) > 1 else 0.0
+            # No change after the first quarter: the start's score is not in the history.
+            change = series[-1] - series[-2] if len(series) > 1 else None
             shown = text.draw(
                 base,
                 f"{scores[nation]:.1f}",
@@ -478,6 +479,8 @@ class WorldScreen(Screen):
                 True,
                 "midright",
             )
+            if change is None:
+                continue
             tone = look.colour("good") if change >= 0 else look.colour("bad")
             text.draw(
                 base,

@@ -67,6 +67,14 @@ def test_two_teams_play_a_quarter_in_the_browser_and_a_reload_keeps_the_seat(
     assert "United States: Propose sourcing 50-50" in taiwan.inner_text("#proposals")
     taiwan.click("#news summary >> nth=0")
     assert "From the article:" in taiwan.inner_text("#news")
+    # A teammate's device joins Taiwan's seat with the link Taiwan's page offers.
+    taiwan.click("#teammate summary")
+    link = taiwan.inner_text("#team-link")
+    teammate = browser.new_context(**PHONE).new_page()
+    teammate.goto(link)
+    teammate.wait_for_selector("#game:not([hidden])")
+    assert teammate.inner_text("#team") == "Team Taiwan — Taiwan"
+    assert "#seat=" not in teammate.url  # the token leaves the address bar
     taiwan.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     usa.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
     assert (tmp_path / "phone.png").stat().st_size > 10_000

@@ -274,6 +274,50 @@ def test_thirty_devices_are_served_at_once(tmp_path: Path) -> None:
         game.thread.join(timeout=10)
 
 
+def thirty_nations(folder: Path) -> Path:
+    """The bundled rules with 24 more nations (X01 to X24): a ruleset for 30 teams."""
+    import shutil
+
+    from game.ruleset import DEFAULT_RULES
+
+    rules = folder / "rules30"
+    shutil.copytree(DEFAULT_RULES, rules)
+    actors = rules / "actors.yaml"
+    more = "".join(
+        f"  X{i:02d}:\n    name: Extra {i}\n    tags: [democracy]\n"
+        "    attrs: {grid: 1, gdp: 1.0, gdp0: 1.0, budget_rate: 0.0005, talent: 0.5}\n"
+        for i in range(1, 25)
+    )
+    text = actors.read_text(encoding="utf-8")
+    actors.write_text(text.replace("\nfirms:", "\n" + more + "firms:", 1), encoding="utf-8")
+    return rules
+
+
+def test_thirty_teams_are_served_at_once(tmp_path: Path) -> None:
+    """Thirty teams, each on its own page, join, submit and get the next quarter."""
+    from game.ruleset import load_ruleset
+
+    ruleset = load_ruleset(thirty_nations(tmp_path))
+    nations = list(ruleset.nations)
+    assert len(nations) == 30
+    game = Served(tmp_path, nations, rules=ruleset)
+    try:
+        pages = {nation: game.join(nation)[0] for nation in nations}
+        for page in pages.values():
+            send(page, {"type": "submit", "turn": 1, "invest": None, "actions": []})
+        for nation, page in pages.items():
+            state = state_for(page, 2)
+            assert (state["nation"], state["date"]) == (nation, "2025 Q2")
+        game.stop.set()
+        game.thread.join(timeout=20)
+        log = game.session.model.decision_log
+        assert {d.nation for d in log if d.turn == 1 and d.by == "team"} == set(nations)
+    finally:
+        game.pages.close()
+        game.stop.set()
+        game.thread.join(timeout=10)
+
+
 PLAN: dict[int, dict[str, tuple[dict[str, float] | None, list[tuple[str, str | None]]]]] = {
     1: {"US": ({"fabs": 0.5, "ai": 0.5}, [("propose_sourcing_5050", "TW")]),
         "TW": ({"defense": 0.4, "fabs": 0.6}, [])},

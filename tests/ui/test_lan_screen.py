@@ -261,3 +261,52 @@ def test_the_addresses_say_which_network_is_a_vpn_or_a_container_s(monkeypatch: 
         "127.0.0.1 (lo: this computer only)",
     ]
     assert set(labels[:-3]) >= {"192.168.1.20 (wlan0)", "192.168.56.1 (eth1)"}
+
+
+def test_a_page_choosing_its_seat_sees_a_seat_the_facilitator_adds(make_app: Any) -> None:
+    from game.ui._screens_setup import DEVICE
+
+    app = make_app(port=0)
+    player = Player(app)
+    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"]))  # fmt: skip
+    try:
+        with contextlib.ExitStack() as pages:
+            choosing = page(player, pages)
+            assert [s["nation"] for s in answer(player, choosing, "hello")["seats"]] == ["TW"]
+            player.press(pygame.K_F1)
+            (us_menu,) = [m for m, n in player.app.overlay.seat_menus.items() if n == "US"]
+            player.choose(us_menu, DEVICE)
+            seats = answer(player, choosing, "hello")["seats"]
+            assert [s["nation"] for s in seats] == ["US", "TW"]
+    finally:
+        app.close_lan()
+
+
+def test_how_to_play_explains_the_devices_when_teams_play_on_them(make_app: Any) -> None:
+    from game.ui._screens_setup import HOW_TO_PLAY_DEVICES
+
+    app = make_app(port=0, first_time=True)
+    player = Player(app)
+    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"]))  # fmt: skip
+    try:
+        assert app.overlay.name == "howto"
+        assert app.overlay.text == HOW_TO_PLAY_DEVICES
+        assert "join code" in HOW_TO_PLAY_DEVICES
+    finally:
+        app.close_lan()
+
+
+def test_seats_on_devices_from_the_command_line(make_app: Any) -> None:
+    """`play --seats US=human,TW=device`: the setup screen shows it, the game serves it."""
+    from game.ui._screens_setup import DEVICE, TEAM, SetupScreen
+
+    app = make_app(port=0, seats={"US": "human", "TW": "device"})
+    player = Player(app)
+    app.show(SetupScreen(app))
+    player.pump()
+    try:
+        assert (player.screen.seats["US"], player.screen.seats["TW"]) == (TEAM, DEVICE)
+        player.press(pygame.K_RETURN)
+        assert app.session.on_devices == ["TW"]
+    finally:
+        app.close_lan()

@@ -17,6 +17,13 @@ let moved = false;        // untouched sliders keep the standing split exactly
 let unsent = false;       // changes made on the page since the last submit
 let deadline = null;      // when the quarter's clock runs out (this page's time), if any
 
+// A teammate's link (#seat=TOKEN, from "Another device for your team"): the token is kept
+// in this browser and taken out of the address bar. A fragment never reaches the server.
+if (location.hash.startsWith("#seat=")) {
+  localStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice(6)));
+  history.replaceState(null, "", location.pathname);
+}
+
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -53,6 +60,7 @@ function receive(message) {
     case "joined":
       seat = message.nation;
       localStorage.setItem(TOKEN_KEY, message.token);
+      $("team-link").textContent = `${location.origin}/#seat=${encodeURIComponent(message.token)}`;
       return;
     case "state": return show(message);
     case "accepted":
@@ -102,6 +110,12 @@ $("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const chosen = document.querySelector("input[name=nation]:checked");
   $("join-problem").textContent = "";
+  if (!chosen && !document.querySelector("input[name=nation]:not(:disabled)")) {
+    $("join-problem").textContent = "Every seat is taken. To join your team's seat from this "
+      + "device, open the link under \"Another device for your team\" on your team's page, "
+      + "or ask the instructor to free the seat.";
+    return;
+  }
   send({type: "join", protocol: PROTOCOL, code: $("code").value.trim().toUpperCase(),
         nation: chosen ? chosen.value : null});
 });
@@ -310,6 +324,6 @@ function showNews(items, box) {
   }
 }
 
-function fmt(x) { return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2); }
+function fmt(x) { return Number.isInteger(x) || Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2); }
 
 connect();
