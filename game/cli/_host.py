@@ -18,7 +18,7 @@ def _host(args: argparse.Namespace) -> int:
         raise GameError(missing)
     from game.cli._rules import _rules_folder
     from game.cli._run import _readable
-    from game.lan._host import HostOptions, host, report
+    from game.lan._host import HostInterrupted, HostOptions, host, report
     from game.research import result_of
     from game.ruleset import load_ruleset
 
@@ -39,7 +39,13 @@ def _host(args: argparse.Namespace) -> int:
         bind=args.bind, port=args.port, turn_timeout=args.turn_timeout, saves=args.saves,
         load=args.load,
     )  # fmt: skip
-    session = host(options)
+    try:
+        session = host(options)
+    except HostInterrupted as stopped:
+        # Ctrl-C: the game as it stands is saved, to continue with --load.
+        path = report(stopped.session, args.saves)
+        print(f"interrupted: continue with silicon-shield host --load {path}", file=sys.stderr)
+        return 130
     report(session, args.saves)
     print(_readable(result_of(session.model), {}))
     print(f"rules: {name}", file=sys.stderr)

@@ -22,7 +22,7 @@ from game.lan._hub import Hub
 from game.lan._lobby import PROTOCOL, Lobby
 from game.lan._server import LanServer
 
-__all__ = ["HostOptions", "host"]
+__all__ = ["HostInterrupted", "HostOptions", "host"]
 
 
 @dataclass
@@ -77,28 +77,43 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
         "check": server.url + "check",
     })  # fmt: skip
     (announce or (lambda text: print(text, flush=True)))(line)
-    timeout = options.turn_timeout
     try:
-        while not session.over and not (stop is not None and stop.is_set()):
-            hub.pump(wait=0.05)
-            if timeout is not None and lobby.clock is None and lobby.all_joined:
-                lobby.set_clock(timeout)  # the clock runs once every team has a device
-                hub.send_state()  # the pages count down
-            left = lobby.seconds_left()
-            if lobby.ready or (left is not None and left <= 0):
-                late = [lobby.session.teams[n].name for n in lobby.seats if not lobby.decided(n)]
-                lobby.resolve()
-                if options.progress:
-                    progress(session, late)
-                if timeout is not None:
-                    lobby.set_clock(timeout)
-                hub.send_state()
-        hub.pump()
-        hub.send_state()
-        time.sleep(0.2)  # let the last states go out before the port closes
+        _serve(session, lobby, hub, options, stop)
+    except KeyboardInterrupt:
+        raise HostInterrupted(session) from None
     finally:
         server.stop()
     return session
+
+
+class HostInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped `host`: the game as it stands is in `session`, to save."""
+
+    def __init__(self, session: Any):
+        super().__init__()
+        self.session = session
+
+
+def _serve(session: Any, lobby: Lobby, hub: Hub, options: HostOptions, stop: Any) -> None:
+    """Play quarters as the teams decide, until the game ends or `stop` is set."""
+    timeout = options.turn_timeout
+    while not session.over and not (stop is not None and stop.is_set()):
+        hub.pump(wait=0.05)
+        if timeout is not None and lobby.clock is None and lobby.all_joined:
+            lobby.set_clock(timeout)  # the clock runs once every team has a device
+            hub.send_state()  # the pages count down
+        left = lobby.seconds_left()
+        if lobby.ready or (left is not None and left <= 0):
+            late = [lobby.session.teams[n].name for n in lobby.seats if not lobby.decided(n)]
+            lobby.resolve()
+            if options.progress:
+                progress(session, late)
+            if timeout is not None:
+                lobby.set_clock(timeout)
+            hub.send_state()
+    hub.pump()
+    hub.send_state()
+    time.sleep(0.2)  # let the last states go out before the port closes
 
 
 def progress(session: Any, late: list[str]) -> None:
@@ -112,9 +127,10 @@ def progress(session: Any, late: list[str]) -> None:
     print(said, file=sys.stderr, flush=True)
 
 
-def report(session: Any, saves: Path) -> None:
-    """Save the game as it stands, with its teams' names, and say where."""
+def report(session: Any, saves: Path) -> Path:
+    """Save the game as it stands, with its teams' names, say where, and return the path."""
     model = session.model
     saves.mkdir(parents=True, exist_ok=True)
     path = session.save(saves / f"host-{time.strftime('%Y%m%d-%H%M%S')}.json")
     print(f"saved {path}: turn {model.turn} of {model.turns}", file=sys.stderr)
+    return path

@@ -9,8 +9,10 @@ Messages from a page (protocol 1):
   "actions": [{"action": "impose_tariff", "target": "CN"}]}`: the team's decision for
   the coming quarter (the seat is the connection's, never a nation the page names).
 
-Messages to a page: `hello` (first, with the protocol and the seats), `joined` (the
-seat and its token), `state` (see `team_view`), `accepted` and `error`.
+Messages to a page: `hello` (first, with the protocol and the seats; again when the
+seats change), `joined` (the seat and its token), `state` (see `team_view`), `accepted`,
+`error`, and `left` (the instructor freed the seat, handed it to a bot or moved the team
+to the game's computer: the page goes back to joining).
 """
 
 from __future__ import annotations
@@ -124,6 +126,6 @@ class Hub:
         """Tell `nation`'s pages `why`, then close them."""
         for connection, held in list(self.seat_of.items()):
             if held == nation:
-                self.server.send(connection, {"type": "error", "message": why})
+                self.server.send(connection, {"type": "left", "message": why})
                 self.server.send(connection, None)
                 self.seat_of[connection] = None

@@ -24,13 +24,15 @@ class LanLink:
         self.server = LanServer(bind, port)
         self.server.start()
         self.hub = Hub(self.lobby, self.server)
+        self.clock_for: tuple[int, int, int | None] | None = None  # (game, quarter, minutes)
 
     @property
     def url(self) -> str:
         return self.server.url
 
     def rebind(self, bind: str) -> None:
-        """Serve on another address (the same port when free): pages reconnect there.
+        """Serve on another address (the same port when free): teams open it and join
+        again with the code.
 
         Raises:
             GameError: when the address cannot be served on (the old one is kept).
@@ -38,6 +40,10 @@ class LanLink:
         old = self.server
         old.stop()
         self.hub.pump()  # the closed pages leave their seats (their devices are counted)
+        # A page keeps its token per address: at the new one every team joins again with
+        # the code (decisions already submitted stay).
+        for nation in self.lobby.seats:
+            self.lobby.free(nation)
         fresh = LanServer(bind, old.port)
         try:
             fresh.start()

@@ -19,6 +19,7 @@ from typing import Any
 
 from game.errors import GameError
 from game.sim import Decision, DecisionError
+from game.ui._screens_turn import pretty
 from game.ui._session import Session
 
 __all__ = ["CODE_LENGTH", "PROTOCOL", "LanError", "Lobby", "Seat"]
@@ -146,6 +147,14 @@ class Lobby:
         if message.get("turn") != model.turn + 1:
             raise LanError("that decision is for another quarter; the page shows the current one")  # fmt: skip
         decision = Decision(seat.nation, _invest(message.get("invest")), _actions(message.get("actions")))  # fmt: skip
+        # A move closed this quarter is refused now, as the page shows it, not when the
+        # quarter is played (the news would tell the room what the team tried).
+        options = {(o.action, o.target): o for o in model.action_options(seat.nation)}
+        for action, target in decision.actions:
+            option = options.get((action, target))
+            if option is not None and not option.available:
+                whom = f" ({model.nations[target].name})" if target in model.nations else ""
+                raise LanError(f"{pretty(action)}{whom} is not open now: {option.reason}")
         try:
             self.session.decide(decision)
         except DecisionError as exc:

@@ -74,6 +74,11 @@ def team_view(session: Session, nation: str, decided: bool) -> dict[str, Any]:
         },
         "news": _news(session),
         "news_date": model.date_of(model.turn) if model.turn else "",
+        # The quarter just played went on without this team's decision (its standing split).
+        "late": any(
+            d.turn == model.turn and d.nation == nation and d.by == "standing"
+            for d in model.decision_log
+        ),
     }
     del me
     return view

@@ -85,6 +85,7 @@ class App:
         self.focus = Focus()  # the keyboard's place among the controls (Tab, Space)
         self.lan: Any = None  # with --lan: the teams' devices (a LanLink)
         self._lan_shown: tuple[int, int] | None = None  # the game and quarter pages show
+        self._keyboard_turn: tuple[int, int] | None = None  # (game, quarter) handed to keys
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """pygame_gui's manager for the window's size, its fonts loaded up front."""
@@ -163,14 +164,34 @@ class App:
             self.show(DebriefScreen(self))
         elif demo is not None:
             self.show(HandoffScreen(self, demo, demo=True))
-        elif session.waiting:
-            self.show(HandoffScreen(self, session.waiting[0]))
-        elif self.lan is not None and session.on_devices:
+        elif self.lan is not None and session.on_devices and not self._keyboard_begun():
             from game.ui._screens_lan import LanScreen
 
-            self.show(LanScreen(self))  # it plays the quarter once every page submitted
+            # Where to join first; it hands the keyboard to the teams at this computer, and
+            # plays the quarter once every team has decided.
+            self.show(LanScreen(self))
+        elif session.waiting:
+            self.show(HandoffScreen(self, session.waiting[0]))
         else:
             self.resolve()
+
+    def _keyboard_begun(self) -> bool:
+        """Whether a team at this computer has begun deciding the coming quarter (its
+        curtain was lifted from the waiting screen, or it has decided)."""
+        session = self.require_session()
+        at_keyboard = [n for n, team in session.teams.items() if not team.device]
+        if not session.waiting:
+            return False  # every team at this computer decided: the waiting screen again
+        begun = self._keyboard_turn == (id(session.model), session.model.turn)
+        return begun or len(session.waiting) < len(at_keyboard)
+
+    def hand_keyboard(self) -> None:
+        """The waiting screen hands the keyboard to the first team at this computer."""
+        from game.ui._screens_setup import HandoffScreen
+
+        session = self.require_session()
+        self._keyboard_turn = (id(session.model), session.model.turn)
+        self.show(HandoffScreen(self, session.waiting[0]))
 
     def resolve(self) -> None:
         """Play the turn and show its news."""
@@ -460,9 +481,9 @@ class App:
             self.lan.hub.send_state()
         waiting = self.screen is not None and self.screen.name == "lan" and self.overlay is None
         session = self.require_session()
-        if waiting and (session.waiting or not session.on_devices):
-            self.next_step()  # the facilitator moved a team to this computer, or to a bot
-        elif waiting and self.lan.lobby.ready:
+        if waiting and not session.on_devices:
+            self.next_step()  # the facilitator moved the last team on a device off it
+        elif waiting and self.lan.lobby.ready and not session.waiting:
             self.resolve()
         elif waiting and changed:
             self.screen.refresh()  # type: ignore[attr-defined]

@@ -35,7 +35,6 @@ class LanScreen(Screen):
         self.widgets: dict[str, Any] = {}
         self.qr: pygame.Surface | None = None
         self.qr_for = ""
-        self.timer_for: int | None = None  # the turn timer's minutes the clock was set for
 
     def build(self) -> None:
         from game.lan._link import local_addresses
@@ -45,9 +44,11 @@ class LanScreen(Screen):
         model = session.model
         self.widgets = {}
         minutes = self.app.timer_minutes
-        if minutes != self.timer_for or (minutes and link.lobby.seconds_left() is None):
-            # The facilitator's turn timer: the teams' pages count down with the projector.
-            self.timer_for = minutes
+        clock = (id(model), model.turn, minutes)
+        if link.clock_for != clock:
+            # The facilitator's turn timer: one clock for the quarter, from when this screen
+            # first shows it (or the timer is changed); the pages count down with it.
+            link.clock_for = clock
             link.lobby.set_clock(minutes * 60 if minutes else None)
             link.hub.send_state()
         self.label(f"{model.date_of(model.turn + 1)}: teams decide on their own devices",
@@ -68,8 +69,9 @@ class LanScreen(Screen):
             devices = f", {team['devices']} devices" if team["devices"] > 1 else ""
             lines.append((team["nation"], f"{self._who(team['nation'])}: {words}{devices}", 24))
         for nation, team in session.teams.items():
-            if not team.device:  # a team at this computer has decided before this screen
-                lines.append((None, f"{self._who(nation)}: decided at this computer", 37))
+            if not team.device:
+                done = "decided" if nation not in session.waiting else "decides"
+                lines.append((None, f"{self._who(nation)}: {done} at this computer", 37))
         font = self.app.text.font(self.look.text("heading"), True)
         fits = all(font.size(text)[0] <= width * self.unit for _, text, width in lines)
         y = 7.6
@@ -86,6 +88,18 @@ class LanScreen(Screen):
                     tip="Hand this seat to its bot from the coming quarter",
                 )  # fmt: skip
             y += 2.6
+        if session.waiting:
+            self.widgets["keyboard"] = self.button(
+                f"{self._who(session.waiting[0])} at this computer (Enter)",
+                pygame.Rect(
+                    self.look.width - 38 * self.unit,
+                    self.look.height - 3 * self.unit,
+                    19 * self.unit,
+                    2 * self.unit,
+                ),
+                "@primary",
+                tip="The hand-off curtain, then the team's decision; the room looks away",
+            )
         self.widgets["play"] = self.button(
             "Play the quarter now (P)",
             pygame.Rect(
@@ -119,11 +133,13 @@ class LanScreen(Screen):
         qr = self._qr(link.url, 14 * u)
         surface.blit(qr, (left, 14 * u))
         left_now = link.lobby.seconds_left()
-        if left_now is not None:
+        if left_now is not None:  # under the QR code, as large as the code
             whole = round(left_now)
-            said = f"{whole // 60}:{whole % 60:02d} left" if whole else "Time's up: P plays the quarter"  # fmt: skip
-            colour = look.colour("bad" if whole < 30 else "muted")
-            text.draw(surface, said, (look.width - u, round(2.8 * u)), look.text("heading"), colour, True, "topright")  # fmt: skip
+            said = f"{whole // 60}:{whole % 60:02d} left" if whole else "Time's up"
+            colour = look.colour("bad" if whole < 30 else "text")
+            text.draw(surface, said, (left, 28.5 * u), look.text("title"), colour, bold=True)
+            if not whole:
+                text.draw(surface, "P plays the quarter", (left, 31.2 * u), look.text("body"), ink)
         lines: list[tuple[str, Any]] = []
         if link.server.bind.startswith("127."):
             lines.append(("Only this computer can join now: choose the classroom network's "
@@ -170,6 +186,9 @@ class LanScreen(Screen):
             if pressed == "play":
                 self.app.resolve()
                 return True
+            if pressed == "keyboard":
+                self.app.hand_keyboard()
+                return True
             kind, _, nation = pressed.partition(":")
             if kind in ("free", "bot"):
                 self.seat(kind, nation)
@@ -178,6 +197,9 @@ class LanScreen(Screen):
         # would play the next quarter without the teams.
         if event.type == pygame.KEYDOWN and event.key == pygame.K_p:
             self.app.resolve()
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN and self.app.require_session().waiting:  # fmt: skip
+            self.app.hand_keyboard()  # the curtain: harmless one press too many
             return True
         return False
 
@@ -188,7 +210,7 @@ class LanScreen(Screen):
         except GameError as exc:
             self.app.fail(str(exc), title="The game could not be opened there")
             return
-        self.app.tell(f"Teams join at {self.app.require_lan().url}")
+        self.app.tell(f"Teams join at {self.app.require_lan().url} (again, with the code)")
         self.app.show(self)
 
     def seat(self, kind: str, nation: str) -> None:
@@ -211,4 +233,7 @@ class LanScreen(Screen):
         self.app.show(self)
 
     def autoplay(self) -> None:
-        self.app.resolve()
+        if self.app.require_session().waiting:
+            self.app.hand_keyboard()
+        else:
+            self.app.resolve()

@@ -253,7 +253,7 @@ class SetupScreen(Screen):
     def _where(self) -> str:
         """Where the teams play, as the "Teams play" menu says it."""
         kinds = {seat for seat in self.seats.values() if seat != BOT}
-        if kinds == {DEVICE}:
+        if kinds == {DEVICE} or (not kinds and self.app.options.lan):
             return ON_DEVICES
         return MIXED if kinds == {TEAM, DEVICE} else AT_KEYBOARD
 
@@ -352,6 +352,10 @@ class HandoffScreen(Screen):
                 look.colour("text"),
             ),
         ]
+        lan = self.app.lan
+        if lan is not None and session.on_devices:  # late teams on devices can still join
+            self.lines.append((f"Teams on their own devices join at {lan.url} with the code "
+                               f"{lan.lobby.code}", "body", look.colour("muted")))  # fmt: skip
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(self.look.colour("background"))

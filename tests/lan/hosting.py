@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,14 @@ def host_process(folder: Path, teams: str = "US,TW", *more: str) -> subprocess.P
         [sys.executable, "-m", "game", "host", "--scenario", "seminar", "--teams", teams,
          "--port", "0", "--seed", "3", "--saves", str(folder / "saves"), *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder,
+        preexec_fn=_interruptible,
     )  # fmt: skip
+
+
+def _interruptible() -> None:
+    """Ctrl-C reaches `host` as it does in a terminal, even when the tests run where SIGINT
+    is ignored (a background job inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # Chromium on a machine without a network of its own: no background connections.

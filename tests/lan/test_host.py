@@ -205,6 +205,11 @@ def test_a_team_acts_only_for_its_own_nation(served: Served) -> None:
     send(tw, {"type": "submit", "turn": 1, "invest": None,
               "actions": [{"action": "impose_tariff", "target": "TW"}]})  # fmt: skip
     assert receive(tw, "error")["message"] == "TW: a nation cannot target itself"
+    # A move closed this quarter is refused when sent, with its reason, not when played.
+    send(tw, {"type": "submit", "turn": 1, "invest": None,
+              "actions": [{"action": "form_t7", "target": None}]})  # fmt: skip
+    closed = receive(tw, "error")["message"]
+    assert closed.startswith("Form T7 is not open now: the number of nations in the Clean Network")  # fmt: skip
     send(tw, {"type": "submit", "turn": 5, "invest": None, "actions": []})
     assert "another quarter" in receive(tw, "error")["message"]
     unjoined = served.open()
@@ -240,6 +245,8 @@ def test_the_turn_timeout_counts_down_once_every_team_joined(tmp_path: Path) -> 
         send(us, {"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []})
         state = state_for(tw, 2)  # the clock ran out: the quarter is played without Taiwan
         assert state["seconds_left"] in (1, 2)  # and the next quarter has its clock
+        assert state["late"] is True  # Taiwan's page says its standing split was used
+        assert state_for(us, 2)["late"] is False
         game.stop.set()
         game.thread.join(timeout=10)
         log = {d.nation: d.by for d in game.session.model.decision_log if d.turn == 1}
@@ -422,3 +429,22 @@ def test_host_s_wrong_arguments_get_one_line(tmp_path: Path, args: list[str], me
     assert done.returncode != 0
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_saves_the_hosted_game_and_says_how_to_go_on(tmp_path: Path) -> None:
+    import signal
+
+    from game.saves import read_save
+
+    process = host_process(tmp_path)
+    try:
+        line = json.loads(process.stdout.readline())  # type: ignore[union-attr]
+        assert line["teams"] == ["US", "TW"]
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    (save,) = (tmp_path / "saves").glob("host-*.json")
+    assert f"interrupted: continue with silicon-shield host --load {save}" in err
+    assert read_save(save).teams == {"US": "Team United States", "TW": "Team Taiwan"}

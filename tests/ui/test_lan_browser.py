@@ -90,3 +90,55 @@ def test_play_lan_two_browsers_play_the_seminar_to_its_debrief(make_app: Any) ->
         assert any(("reject_proposal", "US") in d.actions for d in teams_moves)
     finally:
         app.close_lan()
+
+
+def test_a_freed_seat_s_page_goes_back_to_joining(make_app: Any) -> None:
+    """The instructor frees Taiwan's seat (Free seat, on the waiting screen): Taiwan's page
+    leaves its stale form for the join form, saying why, and joins again."""
+    import threading
+    import time
+
+    from game.ui import Session
+
+    from .driver import Player
+
+    app = make_app(port=0)
+    player = Player(app)
+    player.start(Session.new("seminar", {"TW": "Taipei"}, seed=3, devices=["TW"]))
+    url, code = app.lan.url, app.lan.lobby.code
+    joined, freed, done = threading.Event(), threading.Event(), threading.Event()
+    failed: list[BaseException] = []
+
+    def team() -> None:
+        try:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = browser.new_context(**PHONE).new_page()
+                join(page, {"url": url, "code": code}, "TW")
+                joined.set()
+                assert freed.wait(30)
+                page.wait_for_selector("#join:not([hidden])")
+                assert page.is_hidden("#game")
+                assert "the instructor freed this seat" in page.inner_text("#join-problem")
+                join(page, {"url": url, "code": code}, "TW")  # with the code, as a new device
+                browser.close()
+            done.set()
+        except BaseException as exc:
+            failed.append(exc)
+            done.set()
+
+    thread = threading.Thread(target=team, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    try:
+        while not joined.is_set() and time.monotonic() < deadline and not failed:
+            player.pump(1)
+        player.click(player.screen.widgets["free:TW"])
+        freed.set()
+        while not done.is_set() and time.monotonic() < deadline:
+            player.pump(1)
+        assert not failed, failed
+        assert done.is_set()
+        assert app.lan.lobby.seats["TW"].token is not None  # the seat was taken again
+    finally:
+        app.close_lan()

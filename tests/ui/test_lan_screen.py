@@ -110,7 +110,7 @@ def test_the_instructor_frees_a_seat_or_hands_it_to_a_bot(player: Player) -> Non
         tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []}))
         answer(player, tw, "accepted")
         player.click(player.screen.widgets["free:TW"])
-        assert answer(player, tw, "error")["message"].startswith("the instructor freed this seat")
+        assert answer(player, tw, "left")["message"].startswith("the instructor freed this seat")
         assert [t["status"] for t in player.app.lan.lobby.status()] == ["waiting", "waiting"]
         again = page(player, pages)  # a new device joins again with the code
         answer(player, again, "hello")
@@ -154,12 +154,15 @@ def test_pages_follow_the_projector_when_a_quarter_is_undone(player: Player) -> 
         assert answer(player, tw, "state")["turn"] == 1
 
 
-def test_opening_the_game_on_another_address_counts_the_pages_it_closed(player: Player) -> None:
+def test_opening_the_game_on_another_address_frees_the_seats_of_the_pages_it_closed(
+    player: Player,
+) -> None:
     with contextlib.ExitStack() as pages:
         join(player, pages, "TW")
         assert player.app.lan.lobby.status()[1]["status"] == "deciding"
         player.screen.open_on("127.0.0.1")  # the pages on the old server are closed
-        assert player.app.lan.lobby.status()[1]["status"] == "disconnected"
+        assert player.app.lan.lobby.status()[1]["status"] == "waiting"  # join again there
+        assert player.app.lan.lobby.seats["TW"].devices == 0
         again = page(player, pages)  # and the new server answers
         assert answer(player, again, "hello")["protocol"] == 1
 
@@ -172,14 +175,17 @@ def test_a_room_of_teams_at_the_keyboard_and_on_devices(make_app: Any) -> None:
     session = Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"])
     player.start(session)
     try:
-        assert player.screen.name == "handoff"
-        assert player.screen.nation == "US"
+        # The room sees where to join first; Enter hands the keyboard to the US.
+        assert player.screen.name == "lan"
+        assert "keyboard" in player.screen.widgets
         assert list(app.lan.lobby.seats) == ["TW"]
         with contextlib.ExitStack() as pages:
             tw = join(player, pages, "TW")
             tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []}))  # fmt: skip
             answer(player, tw, "accepted")
-            assert player.screen.name == "handoff"  # the US has not decided: nothing played
+            assert player.screen.name == "lan"  # the US has not decided: nothing played
+            player.press(pygame.K_RETURN)
+            assert (player.screen.name, player.screen.nation) == ("handoff", "US")
             player.press(pygame.K_RETURN)  # lift the curtain
             player.press(pygame.K_RETURN)  # review
             player.press(pygame.K_RETURN)  # confirm
@@ -212,7 +218,7 @@ def test_the_facilitator_moves_a_team_between_the_keyboard_and_a_device(make_app
             menu = player.app.overlay
             (tw_menu,) = [m for m, nation in menu.seat_menus.items() if nation == "TW"]
             player.choose(tw_menu, TEAM)  # back to the keyboard: its page is told and closed
-            assert answer(player, tw, "error")["message"] == "the instructor moved this team to the game's computer"  # fmt: skip
+            assert answer(player, tw, "left")["message"] == "the instructor moved this team to the game's computer"  # fmt: skip
             assert app.lan.lobby.seats == {}
     finally:
         app.close_lan()
@@ -228,8 +234,8 @@ def test_the_setup_screen_seats_some_teams_on_devices(make_app: Any) -> None:
     try:
         player.choose(player.screen.widgets["seat:TW"], DEVICE)
         assert player.screen.widgets["where"].selected_option[0] == MIXED
-        player.press(pygame.K_RETURN)  # start the game
-        assert (player.screen.name, player.screen.nation) == ("handoff", "US")
+        player.press(pygame.K_RETURN)  # start the game: where to join, then the US's turn
+        assert player.screen.name == "lan"
         assert app.session.on_devices == ["TW"]
         assert list(app.lan.lobby.seats) == ["TW"]
     finally:

@@ -68,6 +68,7 @@ function receive(message) {
       $("decided").textContent = "Submitted. You can change it until the quarter is played.";
       return;
     case "error": return problem(message.message);
+    case "left": return leave(message.message);
   }
 }
 
@@ -93,14 +94,25 @@ function showOnly(id) {
   for (const section of ["join", "game", "over"]) $(section).hidden = section !== id;
 }
 
+// This page no longer holds a seat: back to joining, saying why.
+function leave(text) {
+  localStorage.removeItem(TOKEN_KEY);
+  seat = null; state = null; shownTurn = null; deadline = null;
+  showOnly("join");
+  $("join-problem").textContent = text;
+  say(text);
+}
+
 function problem(text) {
-  if (!seat) {
-    if (text.includes("no longer valid")) localStorage.removeItem(TOKEN_KEY);
+  if (!seat || text.includes("no longer valid")) {
+    if (text.includes("no longer valid")) { leave(text); return; }
     showOnly("join");
     $("join-problem").textContent = text;
   } else {
-    // Next to the button the team just pressed, and in the bar at the top.
-    $("decided").textContent = "";
+    // Next to the button the team just pressed, and in the bar at the top; a decision
+    // accepted earlier still stands.
+    $("decided").textContent = state && state.submitted
+      ? "Your decision submitted earlier still stands." : "";
     $("submit-problem").textContent = text;
     say(text);
   }
@@ -149,7 +161,9 @@ function show(message) {
     unsent = false;
     $("submit-problem").textContent = "";
     if (late) say("The quarter was played before your last changes were sent; they were not used.");
-    else if (before !== null) say(`A new quarter: ${message.date}. Read the news, then decide.`);
+    else if (before !== null && message.late) {
+      say(`${message.news_date} was played without your team's decision: your standing split was used. Now ${message.date}.`);
+    } else if (before !== null) say(`A new quarter: ${message.date}. Read the news, then decide.`);
     if (before !== null) window.scrollTo(0, 0);  // the new quarter starts at the top
   }
   $("decided").textContent = message.submitted
