@@ -51,8 +51,7 @@ class LanScreen(Screen):
             link.clock_for = clock
             link.lobby.set_clock(minutes * 60 if minutes else None)
             link.hub.send_state()
-        self.label(f"{model.date_of(model.turn + 1)}: teams decide on their own devices",
-                   self.rect(2, 1, 60, 2.6), "@title")  # fmt: skip
+        self.label(f"{model.date_of(model.turn + 1)}: the teams decide", self.rect(2, 1, 40, 2.6), "@title")  # fmt: skip
         shown = [a.label for a in local_addresses()]
         current = link.server.bind
         chosen = next((s for s in shown if s.split(" ")[0] == current), current)
@@ -89,12 +88,14 @@ class LanScreen(Screen):
                 )  # fmt: skip
             y += 2.6
         if session.waiting:
+            said = f"{session.teams[session.waiting[0]].name} at the keyboard (Enter)"
+            wide = max(16 * self.unit, self.app.text.font(self.look.text("body"), True).size(said)[0] + 2 * self.unit)  # fmt: skip
             self.widgets["keyboard"] = self.button(
-                f"{self._who(session.waiting[0])} at this computer (Enter)",
+                said,
                 pygame.Rect(
-                    self.look.width - 38 * self.unit,
+                    self.look.width - 19 * self.unit - wide,
                     self.look.height - 3 * self.unit,
-                    19 * self.unit,
+                    wide,
                     2 * self.unit,
                 ),
                 "@primary",

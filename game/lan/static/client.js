@@ -66,6 +66,7 @@ function receive(message) {
     case "accepted":
       $("submit-problem").textContent = "";
       $("decided").textContent = "Submitted. You can change it until the quarter is played.";
+      say("Your decision is in: you can change it until the quarter is played.");
       return;
     case "error": return problem(message.message);
     case "left": return leave(message.message);
@@ -144,7 +145,7 @@ function show(message) {
     return;
   }
   showOnly("game");
-  say("Connected.");
+  if (/^(Connect|Not connected)/.test($("connection").textContent)) say("Connected.");
   $("team").textContent = `${message.team} — ${message.name}`;
   $("quarter").textContent = `${message.date}: quarter ${message.turn} of ${message.last_turn}`;
   $("score").textContent = `Score ${message.score.toFixed(1)}`;
