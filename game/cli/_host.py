@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 
 from game.errors import GameError, ParameterError
@@ -42,9 +43,18 @@ def _host(args: argparse.Namespace) -> int:
     try:
         session = host(options)
     except HostInterrupted as stopped:
-        # Ctrl-C: the game as it stands is saved, to continue with --load.
+        # Ctrl-C: the quarters played are saved; the command to go on serves the same
+        # address, so the teams' open pages find the game again (they join with the new code).
         path = report(stopped.session, args.saves)
-        print(f"interrupted: continue with silicon-shield host --load {path}", file=sys.stderr)
+        again = ["silicon-shield", "host", "--load", str(path), "--bind", args.bind,
+                 "--port", str(stopped.port), "--saves", str(args.saves)]  # fmt: skip
+        if args.turn_timeout is not None:
+            again += ["--turn-timeout", f"{args.turn_timeout:g}"]
+        print(
+            "interrupted: the quarters played are saved (the teams decide the coming one "
+            f"again); continue with: {shlex.join(again)}",
+            file=sys.stderr,
+        )
         return 130
     report(session, args.saves)
     print(_readable(result_of(session.model), {}))

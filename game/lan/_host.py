@@ -80,18 +80,20 @@ def host(options: HostOptions, announce: Any = None, stop: threading.Event | Non
     try:
         _serve(session, lobby, hub, options, stop)
     except KeyboardInterrupt:
-        raise HostInterrupted(session) from None
+        raise HostInterrupted(session, server.port) from None
     finally:
         server.stop()
     return session
 
 
 class HostInterrupted(KeyboardInterrupt):
-    """Ctrl-C stopped `host`: the game as it stands is in `session`, to save."""
+    """Ctrl-C stopped `host`: the game as it stands is in `session`, to save; it was
+    served on `port`."""
 
-    def __init__(self, session: Any):
+    def __init__(self, session: Any, port: int):
         super().__init__()
         self.session = session
+        self.port = port
 
 
 def _serve(session: Any, lobby: Lobby, hub: Hub, options: HostOptions, stop: Any) -> None:

@@ -42,10 +42,9 @@ class Hub:
         choosing = [c for c, held in self.seat_of.items() if held is None]
         for nation in self.lobby.sync():  # seats the instructor moved (F1's seat menus)
             here = nation in self.lobby.session.teams
-            self._close_pages(nation, "the instructor moved this team to the game's computer" if here else "the instructor handed this seat to a bot")  # fmt: skip
+            self._close_pages(nation, "the instructor moved this team to the game's computer: decide there when your team's curtain comes" if here else "the instructor handed this seat to a bot")  # fmt: skip
         if list(self.lobby.seats) != seats:  # pages still choosing a seat see the new ones
-            for connection in choosing:
-                self.server.send(connection, self.lobby.hello())
+            self._tell_choosing(choosing)
         try:
             item = self.server.inbox.get(timeout=wait) if wait > 0 else self.server.inbox.get_nowait()  # fmt: skip
             while True:
@@ -81,6 +80,7 @@ class Hub:
             seat = self.lobby.join(message)
             self.seat_of[connection] = seat.nation
             seat.devices += 1
+            self._tell_choosing()  # other pages choosing a seat see this one taken
             self.server.send(connection, {"type": "joined", "nation": seat.nation, "token": seat.token})  # fmt: skip
             self.server.send(connection, self.lobby.view(seat))
             return
@@ -116,11 +116,21 @@ class Hub:
         """The instructor frees a seat: its pages are closed and must join again."""
         self.lobby.free(nation)
         self._close_pages(nation, "the instructor freed this seat; join again with the code")
+        self._tell_choosing()
 
     def to_bot(self, nation: str) -> None:
         """The instructor hands a seat to its bot: its pages are told and closed."""
         self._close_pages(nation, "the instructor handed this seat to a bot")
         self.lobby.to_bot(nation)
+
+    def _tell_choosing(self, connections: list[int] | None = None) -> None:
+        """Send the seats again to the pages still choosing one (or to `connections`)."""
+        if connections is None:
+            connections = [c for c, held in self.seat_of.items() if held is None]
+        if connections:
+            hello = self.lobby.hello()
+            for connection in connections:
+                self.server.send(connection, hello)
 
     def _close_pages(self, nation: str, why: str) -> None:
         """Tell `nation`'s pages `why`, then close them."""

@@ -52,6 +52,7 @@ class Lobby:
     code: str = field(default_factory=lambda: new_code())
     seats: dict[str, Seat] = field(init=False, default_factory=dict)
     clock: tuple[int, float] | None = field(init=False, default=None)  # (turn, deadline)
+    ended: bool = field(init=False, default=False)  # the facilitator ended the game early
 
     def __post_init__(self) -> None:
         self.sync()
@@ -98,7 +99,7 @@ class Lobby:
             return seat
         code = message.get("code")
         if not isinstance(code, str) or not hmac.compare_digest(
-            code.strip().upper().encode(), self.code.encode()
+            "".join(code.split()).upper().encode(), self.code.encode()
         ):
             raise LanError("wrong join code: type the code shown on the projector")
         nation = message.get("nation")
@@ -142,7 +143,7 @@ class Lobby:
             LanError: for a decision of another quarter, or one the rules refuse.
         """
         model = self.session.model
-        if model.over:
+        if model.over or self.ended:
             raise LanError("the game is over")
         if message.get("turn") != model.turn + 1:
             raise LanError("that decision is for another quarter; the page shows the current one")  # fmt: skip
@@ -220,6 +221,7 @@ class Lobby:
         from game.lan._view import team_view
 
         view = team_view(self.session, seat.nation, self.decided(seat.nation))
+        view["over"] = view["over"] or self.ended
         left = self.seconds_left()
         view["seconds_left"] = None if left is None else round(left)
         return view

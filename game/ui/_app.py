@@ -475,9 +475,12 @@ class App:
         """Hand the teams' messages to the game; play the quarter once every team decided."""
         changed = self.lan.pump()
         model = self.require_session().model
-        if (id(model), model.turn) != self._lan_shown:
-            # A quarter played, undone, or the rules reloaded: every page shows it now.
+        ended = self.screen is not None and self.screen.name == "debrief"
+        if (id(model), model.turn) != self._lan_shown or ended != self.lan.lobby.ended:
+            # A quarter played, undone, the rules reloaded, or the game ended (the
+            # facilitator may end it early): every page shows it now.
             self._lan_shown = (id(model), model.turn)
+            self.lan.lobby.ended = ended
             self.lan.hub.send_state()
         waiting = self.screen is not None and self.screen.name == "lan" and self.overlay is None
         session = self.require_session()

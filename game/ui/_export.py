@@ -320,8 +320,8 @@ def _behind(model: GeoModel, turn: int, teams: dict[str, str]) -> list[str]:
             share = decision.invest[top] / (sum(decision.invest.values()) or 1.0)
             team = teams.get(decision.nation, names[decision.nation])
             lines.append(
-                f"{team} ({names[decision.nation]}) put most of its budget into "
-                f"{pretty(top)} ({share:.0%})"
+                f"{team} ({names[decision.nation]}) put the largest share of its budget "
+                f"into {pretty(top)} ({share:.0%})"
             )
     return list(dict.fromkeys(lines))  # each line once, in order
 

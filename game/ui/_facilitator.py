@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["TIMERS", "FacilitatorMenu", "PauseCurtain"]
 
 # A team's time to decide, shown on its decision screen (the room's clock, not a rule).
-TIMERS: dict[str, int | None] = {"Off": None, "2 min": 2, "3 min": 3, "5 min": 5}
+TIMERS: dict[str, int | None] = {"Off": None, "1 min": 1, "2 min": 2, "3 min": 3, "5 min": 5}
 # What the menu cannot do once the game is over (at the debrief).
 ENDED_OFF = frozenset({"inject", "undo", "end"})
 
@@ -188,7 +188,7 @@ class FacilitatorMenu(Screen):
         y += row + gap
 
         # Seats in two columns, so the menu stays short whatever the number of nations.
-        label("Seats (from the coming turn):", left, y, full)
+        label("Seats (from the quarter being decided):", left, y, full)
         y += max(row, line)
         self.seat_menus: dict[Any, str] = {}
         named = max(self._width(n.name) for n in model.nations.values())
@@ -237,7 +237,7 @@ class FacilitatorMenu(Screen):
             elif not self.app.place_team(nation, device=event.text == DEVICE):
                 return True  # the app said why (the lan extra missing, the port taken)
             where = {TEAM: "a team at this computer", DEVICE: "a team on its own device", BOT: "its bot"}  # fmt: skip
-            self.say(f"{name}: {where[event.text]} from the coming turn")
+            self.say(f"{name}: {where[event.text]}, from now on")
             return True
         if event.type != pygame_gui.UI_BUTTON_PRESSED or event.ui_element not in self.buttons:
             return event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self._close()

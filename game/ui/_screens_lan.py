@@ -101,6 +101,9 @@ class LanScreen(Screen):
                 "@primary",
                 tip="The hand-off curtain, then the team's decision; the room looks away",
             )
+        if session.waiting:
+            self.notes_at = y + 1
+            return  # the teams at this computer decide before the quarter can be played
         self.widgets["play"] = self.button(
             "Play the quarter now (P)",
             pygame.Rect(
@@ -131,16 +134,17 @@ class LanScreen(Screen):
         text.draw(surface, link.url, (left, 5.6 * u), look.text("heading"), accent, bold=True)
         text.draw(surface, "Join code", (left, 8 * u), look.text("body"), ink)
         text.draw(surface, link.lobby.code, (left, 9.4 * u), look.text("huge"), accent, bold=True)
-        qr = self._qr(link.url, 14 * u)
+        qr = self._qr(link.url, 12 * u)
         surface.blit(qr, (left, 14 * u))
         left_now = link.lobby.seconds_left()
         if left_now is not None:  # under the QR code, as large as the code
             whole = round(left_now)
             said = f"{whole // 60}:{whole % 60:02d} left" if whole else "Time's up"
             colour = look.colour("bad" if whole < 30 else "text")
-            text.draw(surface, said, (left, 28.5 * u), look.text("title"), colour, bold=True)
+            top = 14 * u + qr.get_height() + u  # above the line the room's notices take
+            text.draw(surface, said, (left, top), look.text("title"), colour, bold=True)
             if not whole:
-                text.draw(surface, "P plays the quarter", (left, 31.2 * u), look.text("body"), ink)
+                text.draw(surface, "P plays the quarter", (left, top + 2.6 * u), look.text("body"), ink)  # fmt: skip
         lines: list[tuple[str, Any]] = []
         if link.server.bind.startswith("127."):
             lines.append(("Only this computer can join now: choose the classroom network's "
@@ -185,7 +189,7 @@ class LanScreen(Screen):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             pressed = next((k for k, w in self.widgets.items() if w is event.ui_element), "")
             if pressed == "play":
-                self.app.resolve()
+                self.play_now()
                 return True
             if pressed == "keyboard":
                 self.app.hand_keyboard()
@@ -197,12 +201,22 @@ class LanScreen(Screen):
         # Not Enter: the news and the world move on with Enter, and one press too many
         # would play the next quarter without the teams.
         if event.type == pygame.KEYDOWN and event.key == pygame.K_p:
-            self.app.resolve()
+            self.play_now()
             return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_RETURN and self.app.require_session().waiting:  # fmt: skip
             self.app.hand_keyboard()  # the curtain: harmless one press too many
             return True
         return False
+
+    def play_now(self) -> None:
+        """Play the quarter without the late teams on devices; the teams at this computer
+        decide first (F1 can hand a team's seat to its bot)."""
+        session = self.app.require_session()
+        if session.waiting:
+            team = session.teams[session.waiting[0]].name
+            self.app.tell(f"{team} decides at this computer first: Enter hands it the keyboard")
+            return
+        self.app.resolve()
 
     def open_on(self, address: str) -> None:
         """Serve on `address`; teams' pages on the old one must open the new address."""

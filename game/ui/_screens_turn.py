@@ -238,7 +238,7 @@ class DecideScreen(Screen):
                 )
                 self.widgets[f"action:{action}"] = button
                 lines = self.app.text.wrap(
-                    "needs: " + reason, self.look.text("small"), int(aside * self.unit)
+                    "not now: " + reason, self.look.text("small"), int(aside * self.unit)
                 )
                 if len(lines) > 2:
                     lines = [lines[0], lines[1].rstrip(".,;") + " …"]
@@ -342,7 +342,11 @@ class DecideScreen(Screen):
 
     # The room's clock --------------------------------------------------------------
     def update(self, dt: float) -> None:
-        if self.time_left is not None and self.app.overlay is None:
+        lan = self.app.lan
+        shared = lan.lobby.seconds_left() if lan is not None else None
+        if shared is not None:
+            self.time_left = shared  # with teams on devices, one clock for the quarter
+        elif self.time_left is not None and self.app.overlay is None:
             self.time_left = max(0.0, self.time_left - dt)
 
     def draw(self, surface: pygame.Surface) -> None:

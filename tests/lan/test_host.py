@@ -162,15 +162,21 @@ def test_a_wrong_code_a_taken_seat_and_another_version_are_refused(served: Serve
     client = served.open()
     send(client, {"type": "join", "protocol": 1, "code": "AAAAAA", "nation": "TW"})
     assert receive(client)["message"].startswith("wrong join code")
+    pasted = " " + " ".join(served.line["code"].lower()) + " \n"  # spaces around and between
+    other = served.open()
+    send(other, {"type": "join", "protocol": 1, "code": pasted, "nation": "JP"})
+    assert receive(other, "joined")["nation"] == "JP"
     send(client, {"type": "join", "protocol": 1, "token": "x" * 22})
-    assert "no longer valid" in receive(client)["message"]
+    assert "no longer valid" in receive(client, "error")["message"]
     send(client, {"type": "join", "protocol": 2, "code": served.line["code"], "nation": "TW"})
-    assert "another version" in receive(client)["message"]
+    assert "another version" in receive(client, "error")["message"]
     served.join("TW")
+    seats = receive(client, "hello")["seats"]  # a page choosing its seat sees it taken
+    assert [s["taken"] for s in seats if s["nation"] == "TW"] == [True]
     send(client, {"type": "join", "protocol": 1, "code": served.line["code"], "nation": "TW"})
-    assert "already taken" in receive(client)["message"]
+    assert "already taken" in receive(client, "error")["message"]
     send(client, {"type": "join", "protocol": 1, "code": served.line["code"], "nation": "CN"})
-    assert receive(client)["message"] == "choose one of the teams' seats"  # a bot's nation
+    assert receive(client, "error")["message"] == "choose one of the teams' seats"  # a bot's nation
 
 
 def test_a_page_of_another_origin_is_refused(served: Served) -> None:
@@ -446,5 +452,8 @@ def test_ctrl_c_saves_the_hosted_game_and_says_how_to_go_on(tmp_path: Path) -> N
         process.kill()
     assert process.returncode == 130, err
     (save,) = (tmp_path / "saves").glob("host-*.json")
-    assert f"interrupted: continue with silicon-shield host --load {save}" in err
+    assert "interrupted: the quarters played are saved" in err
+    port = line["url"].rsplit(":", 1)[1].rstrip("/")
+    saves = tmp_path / "saves"
+    assert f"continue with: silicon-shield host --load {save} --bind 127.0.0.1 --port {port} --saves {saves}" in err  # fmt: skip
     assert read_save(save).teams == {"US": "Team United States", "TW": "Team Taiwan"}

@@ -188,7 +188,7 @@ def test_the_export_names_lines_and_counts_in_words(trial: Session) -> None:
     model = trial.model
     points = turning_points(model, count=12, reports=trial.reports, teams=TRIAL_TEAMS)
     text = debrief_markdown(model, TRIAL_TEAMS, points=points)
-    assert "  - Eagles (United States) put most of its budget into AI (70%)" in text
+    assert "  - Eagles (United States) put the largest share of its budget into AI (70%)" in text
     assert "into ai" not in text
     members = model.metric_values["clean_network_members"]
     assert f"| Clean Network members | {members:.0f} |" in text

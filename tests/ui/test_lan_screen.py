@@ -218,7 +218,7 @@ def test_the_facilitator_moves_a_team_between_the_keyboard_and_a_device(make_app
             menu = player.app.overlay
             (tw_menu,) = [m for m, nation in menu.seat_menus.items() if nation == "TW"]
             player.choose(tw_menu, TEAM)  # back to the keyboard: its page is told and closed
-            assert answer(player, tw, "left")["message"] == "the instructor moved this team to the game's computer"  # fmt: skip
+            assert answer(player, tw, "left")["message"].startswith("the instructor moved this team to the game's computer")  # fmt: skip
             assert app.lan.lobby.seats == {}
     finally:
         app.close_lan()
@@ -314,5 +314,40 @@ def test_seats_on_devices_from_the_command_line(make_app: Any) -> None:
         assert (player.screen.seats["US"], player.screen.seats["TW"]) == (TEAM, DEVICE)
         player.press(pygame.K_RETURN)
         assert app.session.on_devices == ["TW"]
+    finally:
+        app.close_lan()
+
+
+def test_ending_the_game_early_ends_it_on_the_pages(player: Player) -> None:
+    """F1's "End the game → debrief" ends the game on every page: over, and no more submits."""
+    from game.ui._screens_world import DebriefScreen
+
+    with contextlib.ExitStack() as pages:
+        tw = join(player, pages, "TW")
+        player.app.show(DebriefScreen(player.app))  # as the facilitator's menu does
+        assert answer(player, tw, "state")["over"] is True
+        tw.send(json.dumps({"type": "submit", "turn": 1, "invest": None, "actions": []}))
+        assert answer(player, tw, "error")["message"] == "the game is over"
+
+
+def test_p_waits_for_the_teams_at_this_computer_and_they_share_the_quarter_s_clock(
+    make_app: Any,
+) -> None:
+    app = make_app(port=0)
+    app.timer_minutes = 2
+    player = Player(app)
+    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"]))  # fmt: skip
+    try:
+        assert "play" not in player.screen.widgets  # the US decides first
+        player.press(pygame.K_p)
+        assert (player.screen.name, app.session.model.turn) == ("lan", 0)  # nothing played
+        assert app.notice is not None
+        assert app.notice[0].startswith("Washington decides at this computer first")
+        app.lan.lobby.set_clock(42)  # the quarter's clock, as the pages count it
+        player.press(pygame.K_RETURN)  # the curtain
+        player.press(pygame.K_RETURN)  # the US's decision, on the same clock
+        player.pump()
+        assert player.screen.name == "decide"
+        assert 40 <= player.screen.time_left <= 42
     finally:
         app.close_lan()

@@ -16,6 +16,9 @@ let split = {};           // line -> whole percent
 let moved = false;        // untouched sliders keep the standing split exactly
 let unsent = false;       // changes made on the page since the last submit
 let deadline = null;      // when the quarter's clock runs out (this page's time), if any
+let failures = 0;         // connection attempts failed in a row
+let leftSeat = null;      // the nation whose seat the instructor took from this page
+let rejoining = false;    // this connection has asked for the seat with the token
 
 // A teammate's link (#seat=TOKEN, from "Another device for your team"): the token is kept
 // in this browser and taken out of the address bar. A fragment never reaches the server.
@@ -40,10 +43,13 @@ function say(text) { $("connection").textContent = text; }
 function connect() {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   socket = new WebSocket(scheme + location.host + "/ws");
-  socket.onopen = () => { retry = 500; say("Connected."); };
+  socket.onopen = () => { retry = 500; failures = 0; rejoining = false; say("Connected."); };
   socket.onmessage = (event) => receive(JSON.parse(event.data));
   socket.onclose = () => {
-    say("Connection lost: reconnecting… (your team's choices are kept by the game)");
+    failures += 1;
+    say(failures < 4 ? "Connection lost: reconnecting… (the game keeps your team's choices)"
+      : "Cannot reach the game. If the projector shows another address, open that one and "
+        + "join again with the code; otherwise this page keeps trying.");
     setTimeout(connect, retry);
     retry = Math.min(retry * 2, 8000);
   };
@@ -59,7 +65,10 @@ function receive(message) {
     case "hello": return hello(message);
     case "joined":
       seat = message.nation;
+      leftSeat = null;
       localStorage.setItem(TOKEN_KEY, message.token);
+      say("Joined. Read the news, split your budget, choose your moves, then press "
+          + "\u201cSubmit our decision\u201d at the bottom.");
       $("team-link").textContent = `${location.origin}/#seat=${encodeURIComponent(message.token)}`;
       return;
     case "state": return show(message);
@@ -76,15 +85,22 @@ function receive(message) {
 function hello(message) {
   if (message.protocol !== PROTOCOL) { location.reload(); return; }
   $("title").textContent = message.title;
+  // The seat is asked for once per connection: a hello comes again whenever the seats
+  // change, and the page may still be waiting for the answer to its first request.
   const token = localStorage.getItem(TOKEN_KEY);
-  if (token && !seat) { send({type: "join", protocol: PROTOCOL, token}); }
-  else if (seat) { send({type: "join", protocol: PROTOCOL, token}); }
+  if (token && !rejoining) { rejoining = true; send({type: "join", protocol: PROTOCOL, token}); }
+  const open = message.seats.find((s) => s.nation === leftSeat && !s.taken);
+  if (open && !seat) {
+    $("join-problem").textContent = `${open.name}'s seat is open again: choose it and join with the code.`;
+  }
   const box = $("seats");
+  const picked = document.querySelector("input[name=nation]:checked");  // kept if still free
   box.replaceChildren();
   message.seats.forEach((s, i) => {
     const id = "seat-" + s.nation;
     const input = el("input", {type: "radio", name: "nation", id, value: s.nation, required: true});
     if (s.taken) input.disabled = true;
+    else if (picked && picked.value === s.nation) input.checked = true;
     box.append(el("div", {class: "seat"}, input,
       el("label", {for: id}, `${s.name} — ${s.team}${s.taken ? " (taken)" : ""}`)));
   });
@@ -98,6 +114,7 @@ function showOnly(id) {
 // This page no longer holds a seat: back to joining, saying why.
 function leave(text) {
   localStorage.removeItem(TOKEN_KEY);
+  if (seat) leftSeat = seat;
   seat = null; state = null; shownTurn = null; deadline = null;
   showOnly("join");
   $("join-problem").textContent = text;
@@ -129,7 +146,7 @@ $("join-form").addEventListener("submit", (event) => {
       + "or ask the instructor to free the seat.";
     return;
   }
-  send({type: "join", protocol: PROTOCOL, code: $("code").value.trim().toUpperCase(),
+  send({type: "join", protocol: PROTOCOL, code: $("code").value.replace(/\s+/g, "").toUpperCase(),
         nation: chosen ? chosen.value : null});
 });
 
