@@ -141,37 +141,54 @@ def _prescan(text: str) -> tuple[int, int, str] | None:
     if _FAST is None:  # no libyaml: fall back on a character scan for nesting
         deep = _too_deep(text)
         return (*deep, too_deep) if deep else None
-    depth = values = 0
     try:
-        for token in yaml.scan(text, Loader=_FAST):
-            name = type(token).__name__
-            if name in _OPEN:
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = token.start_mark
-                    return mark.line + 1, mark.column + 1, too_deep
-            elif name in _CLOSE:
-                depth -= 1
-            elif name in _VALUE:
-                values += 1
-                if values > MAX_VALUES:
-                    mark = token.start_mark
-                    return (
-                        mark.line + 1,
-                        mark.column + 1,
-                        (f"file has too many values; rule files hold at most {MAX_VALUES:,}"),
-                    )
+        return _scan_limits(text, _FAST)
     except yaml.MarkedYAMLError as exc:
-        # libyaml stops at 1,000 levels, sometimes before yielding our 41st opening token.
-        if "maximum nesting depth" in str(exc.problem) and exc.problem_mark is not None:
-            deep = _too_deep(text) or (exc.problem_mark.line + 1, exc.problem_mark.column + 1)
-            return (*deep, too_deep)
+        # Newer libyaml stops at 1,000 levels, sometimes before yielding our 41st opening
+        # token: the pure-Python scanner reads up to there, so the place reported is the
+        # same whichever libyaml PyYAML was built with.
+        mark = exc.problem_mark
+        if "maximum nesting depth" in str(exc.problem) and mark is not None:
+            try:
+                found = _scan_limits(text[: mark.index + 1], yaml.SafeLoader)
+            except yaml.YAMLError:
+                found = None
+            deep = _too_deep(text) or (mark.line + 1, mark.column + 1)
+            return found or (*deep, too_deep)
         # A syntax error: the composer reports it. Guard what lies past it all the same.
         deep = _too_deep(text)
         return (*deep, too_deep) if deep else None
     except yaml.YAMLError:
         deep = _too_deep(text)
         return (*deep, too_deep) if deep else None
+
+
+def _scan_limits(text: str, loader: Any) -> tuple[int, int, str] | None:
+    """(line, col, message) of the first token of `text` past MAX_DEPTH levels or
+    MAX_VALUES values, as `loader`'s scanner reads it; None if none is.
+
+    Raises:
+        yaml.YAMLError: when the scanner stops at a syntax error (or libyaml's own limit).
+    """
+    depth = values = 0
+    for token in yaml.scan(text, Loader=loader):
+        name = type(token).__name__
+        if name in _OPEN:
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = token.start_mark
+                return mark.line + 1, mark.column + 1, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels"  # fmt: skip
+        elif name in _CLOSE:
+            depth -= 1
+        elif name in _VALUE:
+            values += 1
+            if values > MAX_VALUES:
+                mark = token.start_mark
+                return (
+                    mark.line + 1,
+                    mark.column + 1,
+                    (f"file has too many values; rule files hold at most {MAX_VALUES:,}"),
+                )
     return None
 
 
