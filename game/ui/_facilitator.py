@@ -61,6 +61,7 @@ class FacilitatorMenu(Screen):
         self.buttons: dict[Any, str] = {}
         self.outcome = ""  # what the facilitator's last action did
         self.chosen: str | None = None  # the event last injected, still chosen on rebuild
+        self.ending = False  # "End the game" pressed once: a second press ends it
 
     # Measuring -----------------------------------------------------------------------
     def _width(self, text: str) -> int:
@@ -203,7 +204,8 @@ class FacilitatorMenu(Screen):
             self.seat_menus[seat] = ident
             lowest = top + 3 * row + u
         y += (len(model.nations) + 1) // 2 * (row + gap // 2) + gap // 2
-        button("End the game → debrief", left, y, half, "end")
+        ending = "End now: press again" if self.ending else "End the game → debrief"
+        button(ending, left, y, half, "end")
         button("Back to the game (F1)", right, y, half, "close")
         y = lines(self.outcome, y + row + gap)
         # The window fits its lines, and leaves the lowest seat's options room to open.
@@ -278,10 +280,17 @@ class FacilitatorMenu(Screen):
             self.window.kill()
             self.app.close_overlay()
             self.app.open_overlay(PauseCurtain(self.app))
+        elif action == "end" and not self.ending:
+            # One press too many must not end a class's game: ask for a second.
+            self.ending = True
+            left = session.model.turns - session.model.turn
+            self.say(f"Press again to end the game now ({left} quarters not played) and show the debrief")  # fmt: skip
+            return True
         elif action == "end":
             from game.ui._screens_world import DebriefScreen
 
             self.app.show(DebriefScreen(self.app))
+        self.ending = False
         return True
 
     def _close(self) -> bool:

@@ -124,9 +124,12 @@ def test_undo_takes_the_last_turn_back(player: Player) -> None:
 
 
 def test_end_the_game_goes_to_the_debrief(player: Player) -> None:
-    """'End the game' in the menu shows the debrief."""
+    """'End the game' in the menu shows the debrief, on a second press."""
     show_screen(player, "handoff")
     menu = open_menu(player)
+    player.click(menu_button(menu, "end"))
+    assert not isinstance(player.screen, DebriefScreen)  # one press asks for another
+    assert menu.outcome.startswith("Press again to end the game now")
     player.click(menu_button(menu, "end"))
     assert isinstance(player.screen, DebriefScreen)
     assert player.app.overlay is None
