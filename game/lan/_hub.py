@@ -38,13 +38,7 @@ class Hub:
         """Handle every message waiting (waiting up to `wait` seconds for the first);
         return how many were handled."""
         handled = 0
-        seats = list(self.lobby.seats)
-        choosing = [c for c, held in self.seat_of.items() if held is None]
-        for nation in self.lobby.sync():  # seats the instructor moved (F1's seat menus)
-            here = nation in self.lobby.session.teams
-            self._close_pages(nation, "the instructor moved this team to the game's computer: decide there when your team's curtain comes" if here else "the instructor handed this seat to a bot")  # fmt: skip
-        if list(self.lobby.seats) != seats:  # pages still choosing a seat see the new ones
-            self._tell_choosing(choosing)
+        self.follow_seats()  # the facilitator's menu may have moved a team
         try:
             item = self.server.inbox.get(timeout=wait) if wait > 0 else self.server.inbox.get_nowait()  # fmt: skip
             while True:
@@ -119,9 +113,24 @@ class Hub:
         self._tell_choosing()
 
     def to_bot(self, nation: str) -> None:
-        """The instructor hands a seat to its bot: its pages are told and closed."""
-        self._close_pages(nation, "the instructor handed this seat to a bot")
-        self.lobby.to_bot(nation)
+        """The instructor hands a seat to its bot, from the coming quarter: its pages are
+        told and closed."""
+        self.lobby.session.set_seat(nation, None)
+        self.follow_seats()
+
+    def follow_seats(self) -> None:
+        """Seat the teams as the session now has them on devices: the pages of a seat
+        taken away (handed to a bot, or its team moved to the game's computer) are told
+        and closed, and the pages still choosing a seat see the new list."""
+        before = list(self.lobby.seats)
+        gone = self.lobby.sync()
+        if list(self.lobby.seats) == before:
+            return
+        choosing = [c for c, held in self.seat_of.items() if held is None]
+        for nation in gone:
+            here = nation in self.lobby.session.teams
+            self._close_pages(nation, "the instructor moved this team to the game's computer: decide there when your team's curtain comes" if here else "the instructor handed this seat to a bot")  # fmt: skip
+        self._tell_choosing(choosing)
 
     def _tell_choosing(self, connections: list[int] | None = None) -> None:
         """Send the seats again to the pages still choosing one (or to `connections`)."""

@@ -129,11 +129,6 @@ class Lobby:
         seat = self.seats[nation]
         seat.token, seat.devices = None, 0
 
-    def to_bot(self, nation: str) -> None:
-        """The instructor hands a seat to its bot, from the coming quarter."""
-        self.session.set_seat(nation, None)
-        self.sync()
-
     # Deciding ------------------------------------------------------------------------
     def submit(self, seat: Seat, message: dict[str, Any]) -> None:
         """A team's decision for the coming quarter, checked as the front end checks it;

@@ -27,6 +27,7 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 40
 MAX_INDENT = 240
 MAX_ALIASED = 10_000
+TOO_DEEP = f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -137,30 +138,27 @@ def _prescan(text: str) -> tuple[int, int, str] | None:
         (line, col, message) of the first token past a limit, or None. Syntax errors
         are left for the composer, which reports them with the same position.
     """
-    too_deep = f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels"
-    if _FAST is None:  # no libyaml: fall back on a character scan for nesting
-        deep = _too_deep(text)
-        return (*deep, too_deep) if deep else None
-    try:
-        return _scan_limits(text, _FAST)
-    except yaml.MarkedYAMLError as exc:
-        # Newer libyaml stops at 1,000 levels, sometimes before yielding our 41st opening
-        # token: the pure-Python scanner reads up to there, so the place reported is the
-        # same whichever libyaml PyYAML was built with.
-        mark = exc.problem_mark
-        if "maximum nesting depth" in str(exc.problem) and mark is not None:
-            try:
-                found = _scan_limits(text[: mark.index + 1], yaml.SafeLoader)
-            except yaml.YAMLError:
-                found = None
-            deep = _too_deep(text) or (mark.line + 1, mark.column + 1)
-            return found or (*deep, too_deep)
-        # A syntax error: the composer reports it. Guard what lies past it all the same.
-        deep = _too_deep(text)
-        return (*deep, too_deep) if deep else None
-    except yaml.YAMLError:
-        deep = _too_deep(text)
-        return (*deep, too_deep) if deep else None
+    if _FAST is not None:
+        try:
+            return _scan_limits(text, _FAST)
+        except yaml.MarkedYAMLError as exc:
+            # Newer libyaml stops at 1,000 levels, sometimes before yielding our 41st
+            # opening token: the pure-Python scanner reads up to there, so the place
+            # reported is the same whichever libyaml PyYAML was built with.
+            mark = exc.problem_mark
+            if "maximum nesting depth" in str(exc.problem) and mark is not None:
+                try:
+                    found = _scan_limits(text[: mark.index + 1], yaml.SafeLoader)
+                except yaml.YAMLError:
+                    found = None
+                at = _too_deep(text) or (mark.line + 1, mark.column + 1)
+                return found or (*at, TOO_DEEP)
+        except yaml.YAMLError:
+            pass
+    # No libyaml, or a syntax error (the composer reports it): a character scan guards
+    # the nesting all the same.
+    deep = _too_deep(text)
+    return (*deep, TOO_DEEP) if deep else None
 
 
 def _scan_limits(text: str, loader: Any) -> tuple[int, int, str] | None:
@@ -177,7 +175,7 @@ def _scan_limits(text: str, loader: Any) -> tuple[int, int, str] | None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = token.start_mark
-                return mark.line + 1, mark.column + 1, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels"  # fmt: skip
+                return mark.line + 1, mark.column + 1, TOO_DEEP
         elif name in _CLOSE:
             depth -= 1
         elif name in _VALUE:
@@ -257,7 +255,7 @@ def read_yaml(
         err(1, 1, f"YAML syntax: {clip_text(str(exc), 120)}")
         return None
     except RecursionError:
-        err(1, 1, f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels")
+        err(1, 1, TOO_DEEP)
         return None
     doc = YamlDoc(display, None, text.splitlines())
     if node is None:
@@ -319,7 +317,7 @@ class _Walker:
             self.err(
                 mark.line + 1,
                 mark.column + 1,
-                f"nesting is too deep; rule files nest at most {MAX_DEPTH} levels",
+                TOO_DEEP,
             )
             raise _UnusableFileError
         style = getattr(node, "style", None) or None

@@ -226,18 +226,13 @@ class App:
 
     def place_team(self, nation: str, device: bool) -> bool:
         """Move `nation`'s team to its own device or to this computer's keyboard (the
-        teams' pages are served from the first team on a device); True when it moved."""
+        teams' pages are served from the first team on a device); True when it moved.
+        When the pages cannot be served, the team stays at the keyboard and a window
+        says why."""
         session = self.require_session()
-        if device and self.lan is None:
-            from game.lan._server import missing_extra
-
-            problem = missing_extra()
-            if problem:
-                self.fail(html.escape(problem) + ".", title="Teams cannot join from their devices")  # fmt: skip
-                return False
         session.set_seat(nation, f"Team {session.model.nations[nation].name}", device=device)
         if device and self.lan is None:
-            self._open_lan(session)
+            self._open_lan(session)  # on failure, every team is back at the keyboard
         return self.lan is not None or not device
 
     def require_lan(self) -> Any:

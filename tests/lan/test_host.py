@@ -287,30 +287,13 @@ def test_thirty_devices_are_served_at_once(tmp_path: Path) -> None:
         game.thread.join(timeout=10)
 
 
-def thirty_nations(folder: Path) -> Path:
-    """The bundled rules with 24 more nations (X01 to X24): a ruleset for 30 teams."""
-    import shutil
-
-    from game.ruleset import DEFAULT_RULES
-
-    rules = folder / "rules30"
-    shutil.copytree(DEFAULT_RULES, rules)
-    actors = rules / "actors.yaml"
-    more = "".join(
-        f"  X{i:02d}:\n    name: Extra {i}\n    tags: [democracy]\n"
-        "    attrs: {grid: 1, gdp: 1.0, gdp0: 1.0, budget_rate: 0.0005, talent: 0.5}\n"
-        for i in range(1, 25)
-    )
-    text = actors.read_text(encoding="utf-8")
-    actors.write_text(text.replace("\nfirms:", "\n" + more + "firms:", 1), encoding="utf-8")
-    return rules
-
-
 def test_thirty_teams_are_served_at_once(tmp_path: Path) -> None:
     """Thirty teams, each on its own page, join, submit and get the next quarter."""
-    from game.ruleset import load_ruleset
+    from game.lan._bench import write_more_nations
+    from game.ruleset import DEFAULT_RULES, load_ruleset
 
-    ruleset = load_ruleset(thirty_nations(tmp_path))
+    # The bundled rules, with 24 more nations (X01 to X24) written to a temporary folder.
+    ruleset = load_ruleset(write_more_nations(DEFAULT_RULES, 30, tmp_path / "rules30"))
     nations = list(ruleset.nations)
     assert len(nations) == 30
     game = Served(tmp_path, nations, rules=ruleset)

@@ -8,7 +8,7 @@ import json
 import socket
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pygame
@@ -26,14 +26,50 @@ from .driver import Player
 
 
 @pytest.fixture
-def player(make_app: Any) -> Iterator[Player]:
-    app = make_app(lan=True, port=0)
-    player = Player(app)
-    player.start(
-        Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["US", "TW"])
-    )
-    yield player
-    app.close_lan()
+def room(make_app: Any) -> Iterator[Callable[..., Player]]:
+    """Start the seminar with its teams, Washington (the US) and Taipei (Taiwan), those of
+    `devices` on their own devices: `room(devices, timer=None, **options)` (options as
+    `make_app`'s). Whatever the test did, the pages are closed and the port released."""
+    apps = []
+
+    def start(devices: Sequence[str] = (), timer: int | None = None, **options: Any) -> Player:
+        app = make_app(port=0, **options)
+        apps.append(app)
+        app.timer_minutes = timer
+        player = Player(app)
+        teams = {"US": "Washington", "TW": "Taipei"}
+        player.start(Session.new("seminar", teams, seed=3, devices=list(devices)))
+        return player
+
+    yield start
+    for app in apps:
+        app.close_lan()
+
+
+@pytest.fixture
+def setup(make_app: Any) -> Iterator[Callable[..., Player]]:
+    """The setup screen with the seats given (`setup(seats)`), its game's pages closed after."""
+    apps = []
+
+    def show(seats: dict[str, str]) -> Player:
+        from game.ui._screens_setup import SetupScreen
+
+        app = make_app(port=0, seats=seats)
+        apps.append(app)
+        player = Player(app)
+        app.show(SetupScreen(app))
+        player.pump()
+        return player
+
+    yield show
+    for app in apps:
+        app.close_lan()
+
+
+@pytest.fixture
+def player(room: Callable[..., Player]) -> Player:
+    """Both teams on their own devices, as `play --lan` seats them."""
+    return room(["US", "TW"], lan=True)
 
 
 def page(player: Player, pages: contextlib.ExitStack) -> ClientConnection:
@@ -127,21 +163,16 @@ def test_the_instructor_frees_a_seat_or_hands_it_to_a_bot(player: Player) -> Non
         assert (taiwan.by, taiwan.invest) == ("team", {"ai": 1.0})
 
 
-def test_the_setup_screen_lets_teams_play_on_their_own_devices(make_app: Any) -> None:
-    from game.ui._screens_setup import ON_DEVICES, SetupScreen
+def test_the_setup_screen_lets_teams_play_on_their_own_devices(setup: Any) -> None:
+    from game.ui._screens_setup import ON_DEVICES
 
-    app = make_app(port=0, seats={"US": "human", "TW": "human"})
-    player = Player(app)
-    app.show(SetupScreen(app))
-    player.pump()
-    try:
-        player.choose(player.screen.widgets["where"], ON_DEVICES)
-        assert app.options.lan is True
-        player.press(pygame.K_RETURN)  # start the game
-        assert player.screen.name == "lan"
-        assert list(app.lan.lobby.seats) == ["US", "TW"]
-    finally:
-        app.close_lan()
+    player = setup({"US": "human", "TW": "human"})
+    app = player.app
+    player.choose(player.screen.widgets["where"], ON_DEVICES)
+    assert app.options.lan is True
+    player.press(pygame.K_RETURN)  # start the game
+    assert player.screen.name == "lan"
+    assert list(app.lan.lobby.seats) == ["US", "TW"]
 
 
 def test_pages_follow_the_projector_when_a_quarter_is_undone(player: Player) -> None:
@@ -167,79 +198,67 @@ def test_opening_the_game_on_another_address_frees_the_seats_of_the_pages_it_clo
         assert answer(player, again, "hello")["protocol"] == 1
 
 
-def test_a_room_of_teams_at_the_keyboard_and_on_devices(make_app: Any) -> None:
+def test_a_room_of_teams_at_the_keyboard_and_on_devices(room: Any) -> None:
     """The US decides at the projector's keyboard (hand-off, decision), Taiwan on its
     page meanwhile; the quarter is played once both have decided, each as a team."""
-    app = make_app(port=0)
-    player = Player(app)
-    session = Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"])
-    player.start(session)
-    try:
-        # The room sees where to join first; Enter hands the keyboard to the US.
-        assert player.screen.name == "lan"
-        assert "keyboard" in player.screen.widgets
-        assert list(app.lan.lobby.seats) == ["TW"]
-        with contextlib.ExitStack() as pages:
-            tw = join(player, pages, "TW")
-            tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []}))  # fmt: skip
-            answer(player, tw, "accepted")
-            assert player.screen.name == "lan"  # the US has not decided: nothing played
-            player.press(pygame.K_RETURN)
-            assert (player.screen.name, player.screen.nation) == ("handoff", "US")
-            player.press(pygame.K_RETURN)  # lift the curtain
-            player.press(pygame.K_RETURN)  # review
-            player.press(pygame.K_RETURN)  # confirm
-            player.pump()
-            assert player.screen.name == "news"
-        log = app.session.model.decision_log
-        assert {(d.nation, d.by) for d in log if d.nation in ("US", "TW")} == {("US", "team"), ("TW", "team")}  # fmt: skip
-    finally:
-        app.close_lan()
+    player = room(["TW"])
+    app = player.app
+    # The room sees where to join first; Enter hands the keyboard to the US.
+    assert player.screen.name == "lan"
+    assert "keyboard" in player.screen.widgets
+    assert list(app.lan.lobby.seats) == ["TW"]
+    with contextlib.ExitStack() as pages:
+        tw = join(player, pages, "TW")
+        tw.send(json.dumps({"type": "submit", "turn": 1, "invest": {"ai": 1.0}, "actions": []}))
+        answer(player, tw, "accepted")
+        assert player.screen.name == "lan"  # the US has not decided: nothing played
+        player.press(pygame.K_RETURN)
+        assert (player.screen.name, player.screen.nation) == ("handoff", "US")
+        player.press(pygame.K_RETURN)  # lift the curtain
+        player.press(pygame.K_RETURN)  # review
+        player.press(pygame.K_RETURN)  # confirm
+        player.pump()
+        assert player.screen.name == "news"
+    log = app.session.model.decision_log
+    assert {(d.nation, d.by) for d in log if d.nation in ("US", "TW")} == {("US", "team"), ("TW", "team")}  # fmt: skip
 
 
-def test_the_facilitator_moves_a_team_between_the_keyboard_and_a_device(make_app: Any) -> None:
+def seat_menu(player: Player, nation: str) -> Any:
+    """The facilitator's seat menu of `nation` (F1, already open)."""
+    (menu,) = [m for m, n in player.app.overlay.seat_menus.items() if n == nation]
+    return menu
+
+
+def test_the_facilitator_moves_a_team_between_the_keyboard_and_a_device(room: Any) -> None:
     from game.ui._screens_setup import DEVICE, TEAM
 
-    app = make_app(port=0)
-    player = Player(app)
-    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3))
-    try:
-        assert app.lan is None
-        assert player.screen.name == "handoff"
-        player.press(pygame.K_F1)
-        menu = player.app.overlay
-        (tw_menu,) = [m for m, nation in menu.seat_menus.items() if nation == "TW"]
-        player.choose(tw_menu, DEVICE)  # the pages are served from now on
-        assert app.lan is not None
-        assert list(app.lan.lobby.seats) == ["TW"]
-        assert app.session.teams["TW"].name == "Taipei"  # the team keeps its name
-        with contextlib.ExitStack() as pages:
-            tw = join(player, pages, "TW")
-            menu = player.app.overlay
-            (tw_menu,) = [m for m, nation in menu.seat_menus.items() if nation == "TW"]
-            player.choose(tw_menu, TEAM)  # back to the keyboard: its page is told and closed
-            assert answer(player, tw, "left")["message"].startswith("the instructor moved this team to the game's computer")  # fmt: skip
-            assert app.lan.lobby.seats == {}
-    finally:
-        app.close_lan()
+    player = room()
+    app = player.app
+    assert app.lan is None
+    assert player.screen.name == "handoff"
+    player.press(pygame.K_F1)
+    player.choose(seat_menu(player, "TW"), DEVICE)  # the pages are served from now on
+    assert app.lan is not None
+    assert list(app.lan.lobby.seats) == ["TW"]
+    assert app.session.teams["TW"].name == "Taipei"  # the team keeps its name
+    with contextlib.ExitStack() as pages:
+        tw = join(player, pages, "TW")
+        player.choose(seat_menu(player, "TW"), TEAM)  # back to the keyboard: its page is told
+        assert answer(player, tw, "left")["message"].startswith("the instructor moved this team to the game's computer")  # fmt: skip
+        assert app.lan.lobby.seats == {}
 
 
-def test_the_setup_screen_seats_some_teams_on_devices(make_app: Any) -> None:
-    from game.ui._screens_setup import DEVICE, MIXED, SetupScreen
+def test_the_setup_screen_seats_some_teams_on_devices(setup: Any) -> None:
+    from game.ui._screens_setup import DEVICE, MIXED
 
-    app = make_app(port=0, seats={"US": "human", "TW": "human"})
-    player = Player(app)
-    app.show(SetupScreen(app))
-    player.pump()
-    try:
-        player.choose(player.screen.widgets["seat:TW"], DEVICE)
-        assert player.screen.widgets["where"].selected_option[0] == MIXED
-        player.press(pygame.K_RETURN)  # start the game: where to join, then the US's turn
-        assert player.screen.name == "lan"
-        assert app.session.on_devices == ["TW"]
-        assert list(app.lan.lobby.seats) == ["TW"]
-    finally:
-        app.close_lan()
+    player = setup({"US": "human", "TW": "human"})
+    app = player.app
+    player.choose(player.screen.widgets["seat:TW"], DEVICE)
+    assert player.screen.widgets["where"].selected_option[0] == MIXED
+    player.press(pygame.K_RETURN)  # start the game: where to join, then the US's turn
+    assert player.screen.name == "lan"
+    assert app.session.on_devices == ["TW"]
+    assert list(app.lan.lobby.seats) == ["TW"]
 
 
 def test_the_addresses_say_which_network_is_a_vpn_or_a_container_s(monkeypatch: Any) -> None:
@@ -269,53 +288,36 @@ def test_the_addresses_say_which_network_is_a_vpn_or_a_container_s(monkeypatch: 
     assert set(labels[:-3]) >= {"192.168.1.20 (wlan0)", "192.168.56.1 (eth1)"}
 
 
-def test_a_page_choosing_its_seat_sees_a_seat_the_facilitator_adds(make_app: Any) -> None:
+def test_a_page_choosing_its_seat_sees_a_seat_the_facilitator_adds(room: Any) -> None:
     from game.ui._screens_setup import DEVICE
 
-    app = make_app(port=0)
-    player = Player(app)
-    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"]))  # fmt: skip
-    try:
-        with contextlib.ExitStack() as pages:
-            choosing = page(player, pages)
-            assert [s["nation"] for s in answer(player, choosing, "hello")["seats"]] == ["TW"]
-            player.press(pygame.K_F1)
-            (us_menu,) = [m for m, n in player.app.overlay.seat_menus.items() if n == "US"]
-            player.choose(us_menu, DEVICE)
-            seats = answer(player, choosing, "hello")["seats"]
-            assert [s["nation"] for s in seats] == ["US", "TW"]
-    finally:
-        app.close_lan()
+    player = room(["TW"])
+    with contextlib.ExitStack() as pages:
+        choosing = page(player, pages)
+        assert [s["nation"] for s in answer(player, choosing, "hello")["seats"]] == ["TW"]
+        player.press(pygame.K_F1)
+        player.choose(seat_menu(player, "US"), DEVICE)
+        seats = answer(player, choosing, "hello")["seats"]
+        assert [s["nation"] for s in seats] == ["US", "TW"]
 
 
-def test_how_to_play_explains_the_devices_when_teams_play_on_them(make_app: Any) -> None:
+def test_how_to_play_explains_the_devices_when_teams_play_on_them(room: Any) -> None:
     from game.ui._screens_setup import HOW_TO_PLAY_DEVICES
 
-    app = make_app(port=0, first_time=True)
-    player = Player(app)
-    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"]))  # fmt: skip
-    try:
-        assert app.overlay.name == "howto"
-        assert app.overlay.text == HOW_TO_PLAY_DEVICES
-        assert "join code" in HOW_TO_PLAY_DEVICES
-    finally:
-        app.close_lan()
+    app = room(["TW"], first_time=True).app
+    assert app.overlay.name == "howto"
+    assert app.overlay.text == HOW_TO_PLAY_DEVICES
+    assert "join code" in HOW_TO_PLAY_DEVICES
 
 
-def test_seats_on_devices_from_the_command_line(make_app: Any) -> None:
+def test_seats_on_devices_from_the_command_line(setup: Any) -> None:
     """`play --seats US=human,TW=device`: the setup screen shows it, the game serves it."""
-    from game.ui._screens_setup import DEVICE, TEAM, SetupScreen
+    from game.ui._screens_setup import DEVICE, TEAM
 
-    app = make_app(port=0, seats={"US": "human", "TW": "device"})
-    player = Player(app)
-    app.show(SetupScreen(app))
-    player.pump()
-    try:
-        assert (player.screen.seats["US"], player.screen.seats["TW"]) == (TEAM, DEVICE)
-        player.press(pygame.K_RETURN)
-        assert app.session.on_devices == ["TW"]
-    finally:
-        app.close_lan()
+    player = setup({"US": "human", "TW": "device"})
+    assert (player.screen.seats["US"], player.screen.seats["TW"]) == (TEAM, DEVICE)
+    player.press(pygame.K_RETURN)
+    assert player.app.session.on_devices == ["TW"]
 
 
 def test_ending_the_game_early_ends_it_on_the_pages(player: Player) -> None:
@@ -331,23 +333,18 @@ def test_ending_the_game_early_ends_it_on_the_pages(player: Player) -> None:
 
 
 def test_p_waits_for_the_teams_at_this_computer_and_they_share_the_quarter_s_clock(
-    make_app: Any,
+    room: Any,
 ) -> None:
-    app = make_app(port=0)
-    app.timer_minutes = 2
-    player = Player(app)
-    player.start(Session.new("seminar", {"US": "Washington", "TW": "Taipei"}, seed=3, devices=["TW"]))  # fmt: skip
-    try:
-        assert "play" not in player.screen.widgets  # the US decides first
-        player.press(pygame.K_p)
-        assert (player.screen.name, app.session.model.turn) == ("lan", 0)  # nothing played
-        assert app.notice is not None
-        assert app.notice[0].startswith("Washington decides at this computer first")
-        app.lan.lobby.set_clock(42)  # the quarter's clock, as the pages count it
-        player.press(pygame.K_RETURN)  # the curtain
-        player.press(pygame.K_RETURN)  # the US's decision, on the same clock
-        player.pump()
-        assert player.screen.name == "decide"
-        assert 40 <= player.screen.time_left <= 42
-    finally:
-        app.close_lan()
+    player = room(["TW"], timer=2)
+    app = player.app
+    assert "play" not in player.screen.widgets  # the US decides first
+    player.press(pygame.K_p)
+    assert (player.screen.name, app.session.model.turn) == ("lan", 0)  # nothing played
+    assert app.notice is not None
+    assert app.notice[0].startswith("Washington decides at this computer first")
+    app.lan.lobby.set_clock(42)  # the quarter's clock, as the pages count it
+    player.press(pygame.K_RETURN)  # the curtain
+    player.press(pygame.K_RETURN)  # the US's decision, on the same clock
+    player.pump()
+    assert player.screen.name == "decide"
+    assert 40 <= player.screen.time_left <= 42
